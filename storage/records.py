@@ -1,0 +1,104 @@
+"""Small read-only records that storage hands to its callers (never ORM rows).
+
+Callers above storage (the CLI, the pipeline, the report writers, the web UI)
+see only these dataclasses and drift's; `Session` and ORM classes stay inside
+storage/.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from drift.model import Article, Finding, Match, Severity
+
+ReviewState = str  # "open" | "confirmed" | "dismissed"
+CopyStatus = str  # "live" | "removed" | "error"
+
+
+def story_public_id(n: int) -> str:
+    """The id users see for story row `n`: s_01, s_02, … s_100."""
+    return f"s_{n:02d}"
+
+
+def parse_story_id(text: str) -> int:
+    """Accept `s_01`, `s_1` or `1`; raise ValueError otherwise."""
+    t = text.strip().lower()
+    if t.startswith("s_"):
+        t = t[2:]
+    if not t.isdigit():
+        raise ValueError(f"not a story id: {text!r} (expected e.g. s_01)")
+    return int(t)
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotRecord:
+    id: int
+    url: str
+    content_hash: str
+    fetched_at: datetime
+    status: int
+    created: bool  # True when this fetch stored a new snapshot (the page changed)
+    article: Article | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRecord:
+    id: int
+    url: str
+    name: str | None
+    created_at: datetime
+    article: Article | None = None  # from the latest snapshot of the original
+    last_checked: datetime | None = None
+
+    @property
+    def public_id(self) -> str:
+        return story_public_id(self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class FindingRecord:
+    id: int
+    finding: Finding
+    review: ReviewState = "open"
+    review_note: str | None = None
+    reviewed_by: str | None = None
+    reviewed_at: datetime | None = None
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CopyRecord:
+    id: int
+    story_id: int
+    url: str
+    domain: str
+    title: str
+    discovered_via: str
+    first_seen: datetime
+    last_checked: datetime
+    status: CopyStatus
+    match: Match | None
+    drift_score: int
+    severity: Severity
+    findings: tuple[FindingRecord, ...] = ()
+    snapshot_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoryReport:
+    story: StoryRecord
+    copies: tuple[CopyRecord, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    id: int
+    kind: str
+    started_at: datetime
+    finished_at: datetime | None
+    stats: Mapping[str, Any] = field(default_factory=dict)
+    error: str | None = None
