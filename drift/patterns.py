@@ -1,0 +1,192 @@
+"""Vocabularies for reading credits: wire services, credit labels, placeholder values.
+
+Data only, plus small lookups over it. drift.normalise reads credit lines with
+these; drift.attribution compares them. Add a name or label here, with a test
+row, rather than as a literal in either module.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+
+# Canonical agency name → the spellings that name it in credit lines and datelines.
+# Short aliases ("AP", "PA", "ANI") are matched as whole words and case-sensitively
+# by `find_wire_services`, so "ap" in running text does not count.
+WIRE_SERVICES: Mapping[str, tuple[str, ...]] = {
+    "AFP": ("AFP", "Agence France-Presse", "Agence France Presse", "AFP News Agency"),
+    "Reuters": ("Reuters", "Thomson Reuters", "REUTERS"),
+    "AP": ("AP", "Associated Press", "The Associated Press"),
+    "dpa": ("dpa", "DPA", "Deutsche Presse-Agentur"),
+    "EFE": ("EFE", "Agencia EFE"),
+    "ANSA": ("ANSA", "Agenzia Nazionale Stampa Associata"),
+    "Xinhua": ("Xinhua", "Xinhua News Agency", "新华社"),
+    "Kyodo": ("Kyodo", "Kyodo News", "共同通信"),
+    "Yonhap": ("Yonhap", "Yonhap News Agency", "연합뉴스"),
+    "TASS": ("TASS", "ТАСС"),
+    "PA": ("PA", "PA Media", "Press Association", "PA Wire"),
+    "Bloomberg": ("Bloomberg", "Bloomberg News"),
+    "UPI": ("UPI", "United Press International"),
+    "Anadolu": ("Anadolu", "Anadolu Agency", "Anadolu Ajansı"),
+    "Bernama": ("Bernama",),
+    "Antara": ("Antara", "Antara News"),
+    "ANI": ("ANI", "Asian News International"),
+    "PTI": ("PTI", "Press Trust of India"),
+    "TTXVN": ("TTXVN", "Vietnam News Agency", "VNA", "Thông tấn xã Việt Nam"),
+    "Interfax": ("Interfax",),
+    "RIA Novosti": ("RIA Novosti", "РИА Новости"),
+    "CNA": ("Central News Agency", "中央社"),
+}
+
+# Labels that introduce a credit/source line, in the languages we meet. Matched
+# case-insensitively at the start of a short line, followed by ":" (or "：").
+CREDIT_LABELS: tuple[str, ...] = (
+    "Source",
+    "Sources",
+    "Via",
+    "Credit",
+    "Credits",
+    "Courtesy",
+    "Courtesy of",
+    "Originally published",
+    "Originally published at",
+    "Originally published in",
+    "Originally published by",
+    "Original article",
+    "Republished from",
+    "Reprinted from",
+    "Reprinted with permission from",
+    "Nguồn",
+    "Theo",
+    "Fuente",
+    "Fuentes",
+    "Quelle",
+    "Quellen",
+    "Fonte",
+    "Fontes",
+    "Источник",
+    "Источники",
+    "来源",
+    "來源",
+    "出典",
+    "出处",
+    "출처",
+    "Kaynak",
+    "Sumber",
+    "Źródło",
+    "Bron",
+    "Kilde",
+    "Källa",
+    "Lähde",
+    "Πηγή",
+    "المصدر",
+)
+
+# Values that fill a credit slot without naming anyone.
+PLACEHOLDER_VALUES: frozenset[str] = frozenset(
+    {
+        "",
+        "–",
+        "-",
+        "—",
+        "--",
+        "n/a",
+        "na",
+        "none",
+        "unknown",
+        "...",
+        "…",
+        "?",
+        "??",
+        "null",
+        "undefined",
+        "nil",
+        "tbd",
+        "internet",
+        "the internet",
+        "web",
+        "online",
+        "agencies",
+        "sưu tầm",
+        "st",
+        "tổng hợp",
+        "st.",
+        "sưu tầm internet",
+        "desconocido",
+        "unbekannt",
+        "inconnu",
+        "sconosciuto",
+        "неизвестно",
+        "未知",
+        "网络",
+        "網路",
+    }
+)
+
+_PLACEHOLDER_STRIP = " \t\r\n\u00a0\u200b:;,.()[]\"'«»“”"
+
+
+def is_placeholder(value: str) -> bool:
+    """Tell whether a credit value names nobody ("", "–", "N/A", "sưu tầm", …)."""
+    folded = unicodedata.normalize("NFC", value).strip().casefold()
+    if folded in PLACEHOLDER_VALUES:
+        return True
+    stripped = folded.strip(_PLACEHOLDER_STRIP)
+    if stripped in PLACEHOLDER_VALUES:
+        return True
+    # Only dashes, dots, question marks or other punctuation: names nobody.
+    return not any(ch.isalnum() for ch in stripped)
+
+
+def _alias_pattern(alias: str) -> str:
+    escaped = re.escape(alias)
+    # Word boundaries only make sense around word characters (not around 新华社).
+    left = r"(?<!\w)" if alias[0].isalnum() else ""
+    right = r"(?!\w)" if alias[-1].isalnum() else ""
+    return left + escaped + right
+
+
+def _build_wire_regexes() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    out: list[tuple[str, re.Pattern[str]]] = []
+    for canonical, aliases in WIRE_SERVICES.items():
+        long_names = [a for a in aliases if len(a) > 4 or not a.isascii()]
+        short_names = [a for a in aliases if a not in long_names]
+        parts: list[str] = []
+        if long_names:
+            parts.append("(?i:" + "|".join(_alias_pattern(a) for a in long_names) + ")")
+        if short_names:
+            parts.append("|".join(_alias_pattern(a) for a in short_names))
+        out.append((canonical, re.compile("|".join(parts))))
+    return tuple(out)
+
+
+_WIRE_REGEXES = _build_wire_regexes()
+
+
+def find_wire_services(text: str) -> tuple[str, ...]:
+    """Return the canonical names of the wire services named in `text`, in order of appearance."""
+    hits: list[tuple[int, str]] = []
+    for canonical, regex in _WIRE_REGEXES:
+        m = regex.search(text)
+        if m:
+            hits.append((m.start(), canonical))
+    return tuple(name for _, name in sorted(hits))
+
+
+def canonical_wire_service(name: str) -> str | None:
+    """Return the canonical agency name when `name` is one of its aliases, else None."""
+    folded = name.strip().casefold()
+    for canonical, aliases in WIRE_SERVICES.items():
+        if any(folded == a.casefold() for a in aliases):
+            return canonical
+    return None
+
+
+_LABELS_SORTED = sorted(CREDIT_LABELS, key=len, reverse=True)
+CREDIT_LINE_RE: re.Pattern[str] = re.compile(
+    r"^\s*[\(\[]?\s*(?P<label>"
+    + "|".join(re.escape(label) for label in _LABELS_SORTED)
+    + r")\s*[:：]\s*(?P<value>.*?)\s*[\)\]]?\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
