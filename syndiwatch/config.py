@@ -1,0 +1,225 @@
+"""Configuration: the only module that reads syndiwatch.toml and the environment.
+
+Returns frozen dataclasses with every default set here (CONTRACT.md §2), and
+maps the `[network]` table onto Scrapy settings in one place
+(`scrapy_settings`). Everything below the CLI receives a Config as a parameter.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DATABASE_URL = "sqlite:///syndiwatch.db"
+DEFAULT_USER_AGENT = "syndiwatch/0.1 (+https://example.org/bot)"
+DEFAULT_CONFIG_NAME = "syndiwatch.toml"
+SOURCE_KINDS = ("feed", "sitemap", "site", "url")
+ENV_DATABASE_URL = "SYNDIWATCH_DATABASE_URL"
+ENV_CONFIG = "SYNDIWATCH_CONFIG"
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d|w)?\s*$", re.IGNORECASE)
+_UNIT_SECONDS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+class ConfigError(Exception):
+    """The configuration cannot be read or is invalid (the message is one line)."""
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkConfig:
+    user_agent: str = DEFAULT_USER_AGENT
+    obey_robots: bool = True
+    allow_private: bool = False
+    download_timeout: float = 30.0
+    max_page_bytes: int = 5_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class StoryConfig:
+    url: str
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceConfig:
+    kind: str
+    url: str
+    every: str | None = None
+    cron: str | None = None
+    story: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NotifyConfig:
+    urls: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    database_url: str = DEFAULT_DATABASE_URL
+    network: NetworkConfig = field(default_factory=NetworkConfig)
+    stories: tuple[StoryConfig, ...] = ()
+    sources: tuple[SourceConfig, ...] = ()
+    notify: NotifyConfig = field(default_factory=NotifyConfig)
+    path: Path | None = None  # the file this came from, if any
+    extra: Mapping[str, Any] = field(default_factory=dict)  # tables other rooms read
+
+
+def parse_duration(text: str) -> float:
+    """Parse `15m`, `1h`, `30s`, `2d`, `90` (seconds) into seconds; ValueError if invalid."""
+    m = _DURATION.match(text)
+    if not m:
+        raise ValueError(f"not a duration: {text!r} (use e.g. 30s, 15m, 6h, 1d)")
+    seconds = float(m.group(1)) * _UNIT_SECONDS[(m.group(2) or "s").lower()]
+    if seconds <= 0:
+        raise ValueError(f"duration must be positive: {text!r}")
+    return seconds
+
+
+def load_config(path: str | Path | None = None, database_url: str | None = None) -> Config:
+    """Load the configuration.
+
+    The file is `path`, else $SYNDIWATCH_CONFIG, else ./syndiwatch.toml if it
+    exists, else built-in defaults. The database URL is `database_url`, else
+    $SYNDIWATCH_DATABASE_URL, else the file's `[database] url`, else the default.
+    """
+    explicit = path or os.environ.get(ENV_CONFIG) or None
+    file_path = Path(explicit) if explicit else Path(DEFAULT_CONFIG_NAME)
+    data: dict[str, Any] = {}
+    if explicit or file_path.exists():
+        data = _read_toml(file_path)
+    config = _build(data, file_path if data or explicit else None)
+    url = database_url or os.environ.get(ENV_DATABASE_URL) or None
+    return replace(config, database_url=url) if url else config
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML in {path}: {exc}") from None
+
+
+def _build(data: Mapping[str, Any], path: Path | None) -> Config:
+    where = str(path) if path else "config"
+    known = {"database", "network", "stories", "sources", "notify"}
+    database = _table(data, "database", where)
+    url = database.get("url", DEFAULT_DATABASE_URL)
+    _expect(isinstance(url, str) and url, f"{where}: [database] url must be a non-empty string")
+    return Config(
+        database_url=url,
+        network=_network(_table(data, "network", where), where),
+        stories=tuple(_story(s, where) for s in _array(data, "stories", where)),
+        sources=tuple(_source(s, where) for s in _array(data, "sources", where)),
+        notify=_notify(_table(data, "notify", where), where),
+        path=path,
+        extra={k: v for k, v in data.items() if k not in known},
+    )
+
+
+def _network(t: Mapping[str, Any], where: str) -> NetworkConfig:
+    d = NetworkConfig()
+    ua = t.get("user_agent", d.user_agent)
+    _expect(isinstance(ua, str) and ua.strip(), f"{where}: [network] user_agent must be text")
+    for key in ("obey_robots", "allow_private"):
+        _expect(isinstance(t.get(key, True), bool), f"{where}: [network] {key} must be true/false")
+    timeout = t.get("download_timeout", d.download_timeout)
+    _expect(_positive(timeout), f"{where}: [network] download_timeout must be a positive number")
+    size = t.get("max_page_bytes", d.max_page_bytes)
+    _expect(
+        isinstance(size, int) and not isinstance(size, bool) and size > 0,
+        f"{where}: [network] max_page_bytes must be a positive integer",
+    )
+    return NetworkConfig(
+        user_agent=ua,
+        obey_robots=t.get("obey_robots", d.obey_robots),
+        allow_private=t.get("allow_private", d.allow_private),
+        download_timeout=float(timeout),
+        max_page_bytes=size,
+    )
+
+
+def _story(item: Any, where: str) -> StoryConfig:
+    _expect(isinstance(item, dict), f"{where}: each [[stories]] entry must be a table")
+    url = item.get("url")
+    _expect(isinstance(url, str) and _is_http(url), f"{where}: [[stories]] url must be http(s)")
+    name = item.get("name")
+    _expect(name is None or isinstance(name, str), f"{where}: [[stories]] name must be text")
+    return StoryConfig(url=url, name=name)
+
+
+def _source(item: Any, where: str) -> SourceConfig:
+    _expect(isinstance(item, dict), f"{where}: each [[sources]] entry must be a table")
+    kind, url = item.get("kind"), item.get("url")
+    _expect(kind in SOURCE_KINDS, f"{where}: [[sources]] kind must be one of {SOURCE_KINDS}")
+    _expect(isinstance(url, str) and _is_http(url), f"{where}: [[sources]] url must be http(s)")
+    every, cron = item.get("every"), item.get("cron")
+    _expect(not (every and cron), f"{where}: source {url}: give `every` or `cron`, not both")
+    if every is not None:
+        try:
+            parse_duration(str(every))
+        except ValueError as exc:
+            raise ConfigError(f"{where}: source {url}: {exc}") from None
+    story = item.get("story")
+    return SourceConfig(kind=kind, url=url, every=every, cron=cron, story=story)
+
+
+def _notify(t: Mapping[str, Any], where: str) -> NotifyConfig:
+    urls = t.get("urls", [])
+    _expect(
+        isinstance(urls, list) and all(isinstance(u, str) for u in urls),
+        f"{where}: [notify] urls must be a list of apprise URLs",
+    )
+    return NotifyConfig(urls=tuple(urls))
+
+
+def scrapy_settings(config: Config, *, log_level: str = "WARNING") -> dict[str, Any]:
+    """Map `[network]` onto Scrapy settings; applied at cmdline priority in the crawl."""
+    net = config.network
+    return {
+        "USER_AGENT": net.user_agent,
+        "ROBOTSTXT_OBEY": net.obey_robots,
+        "DOWNLOAD_TIMEOUT": net.download_timeout,
+        "DOWNLOAD_MAXSIZE": net.max_page_bytes,
+        "DOWNLOAD_WARNSIZE": max(1, net.max_page_bytes // 2),
+        "SYNDIWATCH_ALLOW_PRIVATE": net.allow_private,
+        "LOG_LEVEL": log_level,
+    }
+
+
+def _table(data: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
+    value = data.get(key, {})
+    _expect(isinstance(value, dict), f"{where}: [{key}] must be a table")
+    return value  # type: ignore[no-any-return]
+
+
+def _array(data: Mapping[str, Any], key: str, where: str) -> list[Any]:
+    value = data.get(key, [])
+    _expect(isinstance(value, list), f"{where}: [[{key}]] must be an array of tables")
+    return value  # type: ignore[no-any-return]
+
+
+def _expect(condition: Any, message: str) -> None:
+    if not condition:
+        raise ConfigError(message)
+
+
+def _positive(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+
+
+def _is_http(url: str) -> bool:
+    return url.startswith(("http://", "https://"))
