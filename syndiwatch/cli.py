@@ -1,0 +1,50 @@
+"""The `syndiwatch` command line (CONTRACT.md §1).
+
+One function per command (in syndiwatch.commands), user errors raised as
+click.ClickException with a one-line message. Exit codes: 0 success (also when
+drift is found), 1 an error the command could not get past (network, database,
+config, input), 2 a usage error. Logging is configured here and only here.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from syndiwatch.commands import App
+from syndiwatch.commands.check import check, extract
+from syndiwatch.commands.demo import demo
+from syndiwatch.commands.manage import source, story
+from syndiwatch.commands.report import report
+
+
+def _setup_logging(verbose: int, quiet: int) -> None:
+    level = logging.WARNING - 10 * verbose + 10 * quiet
+    logging.basicConfig(
+        level=max(logging.DEBUG, min(logging.CRITICAL, level)),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", metavar="FILE", help="Config file (syndiwatch.toml).")
+@click.option("--database", "database_url", metavar="URL", help="Database URL (overrides config).")
+@click.option("-v", "--verbose", count=True, help="More log output (repeat for more).")
+@click.option("-q", "--quiet", count=True, help="Less log output.")
+@click.version_option(package_name="syndiwatch")
+@click.pass_context
+def main(
+    ctx: click.Context, config_path: str | None, database_url: str | None, verbose: int, quiet: int
+) -> None:
+    """syndiwatch — find republished copies of news stories and what drifted in them."""
+    _setup_logging(verbose, quiet)
+    app = App(config_path, database_url)
+    ctx.obj = app
+    ctx.call_on_close(app.close)
+
+
+for _command in (check, extract, story, source, report, demo):
+    main.add_command(_command)
