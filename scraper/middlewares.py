@@ -1,0 +1,97 @@
+"""Downloader middlewares that hold syndiwatch's cross-cutting crawl rules.
+
+PrivateAddressGuardMiddleware refuses requests whose host is, or resolves to,
+a loopback, private, link-local, multicast, reserved or unspecified address,
+unless SYNDIWATCH_ALLOW_PRIVATE is set. Address rules live in scraper.addresses.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+from typing import TYPE_CHECKING
+
+from scrapy.exceptions import CannotResolveHostError, IgnoreRequest, NotConfigured
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.threads import deferToThread
+
+from scraper.addresses import IPAddress, classify_address, parse_ip, refusal_reason
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+
+log = logging.getLogger(__name__)
+
+GUARDED_SCHEMES = frozenset({"http", "https"})
+
+
+class PrivateAddressRefused(IgnoreRequest):
+    """A request was refused because its host is not a public address."""
+
+
+def resolve_host(host: str) -> tuple[IPAddress, ...]:
+    """Return every address `host` resolves to (blocking; run it off the reactor thread)."""
+    literal = parse_ip(host)
+    if literal is not None:
+        return (literal,)
+    infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    found: list[IPAddress] = []
+    for _family, _type, _proto, _name, sockaddr in infos:
+        address = parse_ip(str(sockaddr[0]))
+        if address is not None and address not in found:
+            found.append(address)
+    return tuple(found)
+
+
+def find_refusal(host: str, addresses: tuple[IPAddress, ...]) -> str | None:
+    """Return the refusal reason for the first non-public address, or None if all are public."""
+    for address in addresses:
+        kind = classify_address(address)
+        if kind is not None:
+            return refusal_reason(host, address, kind)
+    return None
+
+
+class PrivateAddressGuardMiddleware:
+    """Refuse requests to non-public addresses before any connection is made.
+
+    Every address the host resolves to must be public: a name with one public
+    and one private address is refused, since the downloader may pick either.
+    Redirects and robots.txt requests pass through here too.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        if crawler.settings.getbool("SYNDIWATCH_ALLOW_PRIVATE"):
+            raise NotConfigured
+        self.crawler = crawler
+        self._addresses: dict[str, tuple[IPAddress, ...]] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PrivateAddressGuardMiddleware:
+        return cls(crawler)
+
+    async def process_request(self, request: Request) -> None:
+        parsed = urlparse_cached(request)
+        if parsed.scheme not in GUARDED_SCHEMES or not parsed.hostname:
+            return
+        host = parsed.hostname
+        reason = find_refusal(host, await self._resolve(host))
+        if reason is None:
+            return
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value("syndiwatch/private_address_refused")
+        log.info("%s: %s", request.url, reason)
+        raise PrivateAddressRefused(reason)
+
+    async def _resolve(self, host: str) -> tuple[IPAddress, ...]:
+        cached = self._addresses.get(host)
+        if cached is not None:
+            return cached
+        try:
+            addresses = await maybe_deferred_to_future(deferToThread(resolve_host, host))
+        except (OSError, UnicodeError) as exc:
+            raise CannotResolveHostError(f"DNS lookup failed for {host}: {exc}") from exc
+        self._addresses[host] = addresses
+        return addresses
