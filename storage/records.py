@@ -42,6 +42,8 @@ class SnapshotRecord:
     status: int
     created: bool  # True when this fetch stored a new snapshot (the page changed)
     article: Article | None = None
+    first_fetched_at: datetime | None = None  # first fetch that returned this body
+    final_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,3 +104,29 @@ class RunRecord:
     finished_at: datetime | None
     stats: Mapping[str, Any] = field(default_factory=dict)
     error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRecord:
+    id: int
+    kind: str  # "feed" | "sitemap" | "site" | "url"
+    url: str
+    every: str | None
+    cron: str | None
+    story_id: int | None
+    enabled: bool
+    created_at: datetime
+    state: Mapping[str, Any] = field(default_factory=dict)  # e.g. ETag / Last-Modified
+
+
+@dataclass(frozen=True, slots=True)
+class PageRecord:
+    id: int
+    url: str
+    domain: str
+    last_fetched_at: datetime | None = None
+    last_status: int | None = None
+    last_error: str | None = None
+    last_error_kind: str | None = None
+    last_error_at: datetime | None = None
+    consecutive_failures: int = 0
