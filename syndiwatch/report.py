@@ -201,7 +201,7 @@ def _render_copy(copy: Mapping[str, Any], console: Console) -> None:
         console.print("    no drift found")
     for f in copy["findings"]:
         style = SEVERITY_STYLE.get(f["severity"], "")
-        review = "" if f.get("review", "open") == "open" else f"  [{f['review']}]"
+        review = "" if f.get("review", "open") == "open" else escape(f"  [{f['review']}]")
         console.print(
             f"    [{style}]{f['severity']:>6}[/] {f['code']}: {escape(f['message'])}{review}",
             highlight=False,

@@ -1,0 +1,70 @@
+"""`demo`: the newcomer's main job on the bundled demo sites, nothing left running."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+import click
+
+from syndiwatch.commands import App, pass_app, user_errors
+
+NEXT_STEPS = """
+What to try next:
+  • Look at how one copy was read:   syndiwatch extract {copy} --url {copy}
+    (on your own pages; the demo sites are gone once this command exits)
+  • Track a story of yours:          syndiwatch story add https://your.site/story
+  • Check copies you know of:        syndiwatch check ORIGINAL_URL COPY_URL...
+  • Report as JSON/CSV:              syndiwatch report --format json
+  • Every command and option:        syndiwatch --help
+"""
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text")
+@click.option("--keep-db", type=click.Path(dir_okay=False), help="Keep the demo database here.")
+@pass_app
+def demo(app: App, fmt: str, keep_db: str | None) -> None:
+    """Serve the bundled demo sites on loopback, track the demo story, print the report.
+
+    \b
+    Example:
+      syndiwatch demo
+    """
+    from syndiwatch import pipeline
+    from syndiwatch.demo.server import serve_sites
+    from syndiwatch.report import build_report, render_json, render_text
+
+    with tempfile.TemporaryDirectory(prefix="syndiwatch-demo-") as tmp:
+        db_path = Path(keep_db) if keep_db else Path(tmp) / "demo.db"
+        # The demo sites live on 127.0.0.1, which the crawler refuses unless allowed.
+        network = replace(app.config.network, allow_private=True)
+        config = replace(app.config, database_url=f"sqlite:///{db_path}", network=network)
+        from storage import open_store
+
+        with serve_sites() as sites, user_errors(), open_store(config.database_url) as store:
+            app.err.print(
+                f"Serving {len(sites.sites)} demo sites on 127.0.0.1; "
+                f"checking {len(sites.candidate_urls)} candidate pages against "
+                f"{sites.original_url}",
+                highlight=False,
+            )
+            result = pipeline.check(store, config, sites.original_url, sites.candidate_urls)
+            report = build_report(store.report(result.story.id), generated_at=pipeline.utcnow())
+        notes = [
+            f"{o.outcome.replace('_', ' ')}: {o.url}"
+            for o in result.outcomes
+            if o.outcome != "copy"
+        ]
+        if fmt == "json":
+            click.echo(render_json(report), nl=False)
+            return
+        render_text(report, app.console, notes)
+        first_copy = next((o.url for o in result.outcomes if o.outcome == "copy"), "URL")
+        app.console.print(NEXT_STEPS.format(copy=first_copy), highlight=False)
+        if keep_db:
+            app.console.print(
+                f"The demo database is kept at {db_path}: "
+                f"syndiwatch --database sqlite:///{db_path} report"
+            )
