@@ -31,7 +31,7 @@ PHOTO_CREDIT_LABELS: frozenset[str] = frozenset(
 )
 
 # rapidfuzz token_sort_ratio (0–100) above which a copy caption is "the same caption":
-# tuned on the caption rows of tests/drift/test_attribution_captions.py — a reworded
+# tuned on the caption rows of tests/drift/test_attribution_bylines.py — a reworded
 # caption with one clause changed scores ~85, unrelated captions of one story stay < 60.
 CAPTION_MATCH_CUTOFF = 75.0
 
@@ -68,7 +68,7 @@ def _first_credit_line(article: Article) -> str | None:
     return _credit_line(real[0]) if real else None
 
 
-def _copy_naming_texts(copy: Article) -> list[str]:
+def _copy_naming_texts(copy: Article, *, captions: bool = True) -> list[str]:
     """Every place a copy can name someone: text, title, credits, captions, link text, metadata.
 
     Link hrefs are left out on purpose: a link to the original's site is a link
@@ -76,7 +76,8 @@ def _copy_naming_texts(copy: Article) -> list[str]:
     """
     texts = [copy.title, *copy.paragraphs, *copy.authors, *copy.wire_services]
     texts += [_credit_line(c) for c in copy.credits]
-    texts += [t for cap in copy.captions for t in (cap.text, cap.credit or "")]
+    if captions:
+        texts += [t for cap in copy.captions for t in (cap.text, cap.credit or "")]
     texts += [link.text for link in copy.links]
     texts += [copy.publisher or "", copy.is_based_on or ""]
     return [t for t in texts if t]
@@ -177,8 +178,11 @@ def _find_wrong_credit_findings(
 
 
 def _find_wire_findings(original: Article, copy: Article) -> list[Finding]:
-    """Report each wire service the original credits and the copy names nowhere."""
-    texts = _copy_naming_texts(copy)
+    """Report each wire service the original credits and the copy names nowhere.
+
+    A photo credit ("Li Wei/AFP") credits the picture, not the story: captions do not count.
+    """
+    texts = _copy_naming_texts(copy, captions=False)
     named = {w for t in texts for w in find_wire_services(t)}
     named |= {canonical_wire_service(w) or w for w in copy.wire_services}
     findings: list[Finding] = []

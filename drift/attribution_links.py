@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
-from drift.attribution_names import NameSet, contains_phrase, fold, site_of
+from drift.attribution_names import NameSet, contains_phrase, fold, site_is_named, site_of
 from drift.codes import make_finding
 from drift.model import Article, Finding, Link
 
@@ -70,9 +70,8 @@ def url_key(url: str | None, base: str | None = None) -> str | None:
     """Return a scheme-less comparison key for a URL, or None when it is no web address."""
     if not url or not url.strip():
         return None
-    absolute = urljoin(base, url.strip()) if base else url.strip()
     try:
-        parts = urlsplit(absolute)
+        parts = urlsplit(urljoin(base, url.strip()) if base else url.strip())
         host, port = parts.hostname, parts.port
     except ValueError:
         return None
@@ -155,7 +154,7 @@ def _broken_reason(link: Link, copy_url: str, sites: frozenset[str], known: Name
         return None
     # A link to the site of an agency or outlet the original credits (afp.com for an
     # AFP story) points to a true source, not elsewhere.
-    if site and known.found_in([site]):
+    if site and site_is_named(site, known):
         return None
     return "elsewhere"
 

@@ -136,6 +136,15 @@ def site_names(url: str | None) -> NameSet:
     return NameSet(phrases=frozenset(p for p in phrases if p))
 
 
+def site_is_named(site: str, names: NameSet) -> bool:
+    """Tell whether a site's domain label spells one of the names ("afp.com" for AFP)."""
+    label = fold(_EXTRACT(site.split(":", 1)[0]).domain)
+    if not label:
+        return False
+    spellings = {label, label.replace(" ", "")}
+    return bool(spellings & names.phrases) or any(a.casefold() in spellings for a in names.acronyms)
+
+
 def _person_tokens(name: str) -> tuple[str, ...]:
     # Initials ("Jane Q. Doe") carry no identity of their own; drop them.
     return tuple(t for t in fold(name).split() if len(t) > 1)
