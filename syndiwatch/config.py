@@ -24,6 +24,7 @@ DEFAULT_CONFIG_NAME = "syndiwatch.toml"
 SOURCE_KINDS = ("feed", "sitemap", "site", "url")
 ENV_DATABASE_URL = "SYNDIWATCH_DATABASE_URL"
 ENV_CONFIG = "SYNDIWATCH_CONFIG"
+ENV_WEB_TOKEN = "SYNDIWATCH_WEB_TOKEN"
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d|w)?\s*$", re.IGNORECASE)
 _UNIT_SECONDS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -63,12 +64,25 @@ class NotifyConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class WebConfig:
+    """The review desk (`serve`): where it listens and the token that unlocks reviewing.
+
+    Without a token the desk is read-only.
+    """
+
+    token: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     database_url: str = DEFAULT_DATABASE_URL
     network: NetworkConfig = field(default_factory=NetworkConfig)
     stories: tuple[StoryConfig, ...] = ()
     sources: tuple[SourceConfig, ...] = ()
     notify: NotifyConfig = field(default_factory=NotifyConfig)
+    web: WebConfig = field(default_factory=WebConfig)
     path: Path | None = None  # the file this came from, if any
     extra: Mapping[str, Any] = field(default_factory=dict)  # tables other rooms read
 
@@ -98,6 +112,9 @@ def load_config(path: str | Path | None = None, database_url: str | None = None)
         data = _read_toml(file_path)
     config = _build(data, file_path if data or explicit else None)
     url = database_url or os.environ.get(ENV_DATABASE_URL) or None
+    token = os.environ.get(ENV_WEB_TOKEN) or None
+    if token:
+        config = replace(config, web=replace(config.web, token=token))
     return replace(config, database_url=url) if url else config
 
 
@@ -115,7 +132,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 def _build(data: Mapping[str, Any], path: Path | None) -> Config:
     where = str(path) if path else "config"
-    known = {"database", "network", "stories", "sources", "notify"}
+    known = {"database", "network", "stories", "sources", "notify", "web"}
     database = _table(data, "database", where)
     url = database.get("url", DEFAULT_DATABASE_URL)
     _expect(isinstance(url, str) and url, f"{where}: [database] url must be a non-empty string")
@@ -125,6 +142,7 @@ def _build(data: Mapping[str, Any], path: Path | None) -> Config:
         stories=tuple(_story(s, where) for s in _array(data, "stories", where)),
         sources=tuple(_source(s, where) for s in _array(data, "sources", where)),
         notify=_notify(_table(data, "notify", where), where),
+        web=_web(_table(data, "web", where), where),
         path=path,
         extra={k: v for k, v in data.items() if k not in known},
     )
@@ -184,6 +202,18 @@ def _notify(t: Mapping[str, Any], where: str) -> NotifyConfig:
         f"{where}: [notify] urls must be a list of apprise URLs",
     )
     return NotifyConfig(urls=tuple(urls))
+
+
+def _web(t: Mapping[str, Any], where: str) -> WebConfig:
+    d = WebConfig()
+    token, host, port = t.get("token"), t.get("host", d.host), t.get("port", d.port)
+    _expect(token is None or isinstance(token, str), f"{where}: [web] token must be text")
+    _expect(isinstance(host, str) and host.strip(), f"{where}: [web] host must be text")
+    _expect(
+        isinstance(port, int) and not isinstance(port, bool) and 0 < port < 65536,
+        f"{where}: [web] port must be a port number (1-65535)",
+    )
+    return WebConfig(token=token or None, host=host, port=port)
 
 
 def scrapy_settings(config: Config, *, log_level: str = "WARNING") -> dict[str, Any]:
