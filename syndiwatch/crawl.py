@@ -19,9 +19,13 @@ log = logging.getLogger(__name__)
 
 
 def crawl_log_level() -> str:
-    """Scrapy's log level follows ours: -v shows the crawl, the default keeps it quiet."""
+    """Scrapy's log level follows ours: -v shows the crawl, the default keeps it quiet.
+
+    Fetch failures are reported by the commands as one line each, so Scrapy's own
+    ERROR lines (with tracebacks) are shown only with -v.
+    """
     level = logging.getLogger().getEffectiveLevel()
-    return "DEBUG" if level <= logging.DEBUG else "INFO" if level <= logging.INFO else "WARNING"
+    return "DEBUG" if level <= logging.DEBUG else "INFO" if level <= logging.INFO else "CRITICAL"
 
 
 def crawl_timeout(config: Config, n_urls: int) -> float:
