@@ -190,3 +190,21 @@ CREDIT_LINE_RE: re.Pattern[str] = re.compile(
     + r")\s*[:：]\s*(?P<value>.*?)\s*[\)\]]?\s*$",
     re.IGNORECASE | re.DOTALL,
 )
+
+# Whole paragraphs that are page furniture, not article text (matched case-insensitively
+# against the full paragraph, after trimming punctuation).
+BOILERPLATE_LINE_RE: re.Pattern[str] = re.compile(
+    r"^(?:advertisement|advertising|ad|sponsored|sponsored content|anzeige|publicidad|"
+    r"quảng cáo|реклама|广告|story continues below(?: advertisement)?|continue reading|"
+    r"read more|read more:?.{0,80}|related|related:.{0,120}|related articles?|most read|"
+    r"most popular|recommended|share|share this(?: article| story)?|share on \w+|"
+    r"follow us on .{0,40}|sign up for .{0,80}newsletter.{0,40}|subscribe(?: now)?|"
+    r"click here to .{0,60}|tap here to .{0,60}|watch:.{0,80}|listen to this article)$",
+    re.IGNORECASE,
+)
+
+
+def is_boilerplate_line(text: str) -> bool:
+    """Tell whether a short paragraph is page furniture ("Advertisement", "Read more: …")."""
+    stripped = text.strip(" \t\r\n\u00a0.…:|>»›-–—")
+    return len(stripped) < 140 and BOILERPLATE_LINE_RE.match(stripped) is not None

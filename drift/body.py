@@ -1,0 +1,175 @@
+"""Find the article body: paragraphs in reading order, and the links inside or next to them.
+
+Main-text extraction is trafilatura's (on the tree drift.normalise parsed once),
+with a JSON-LD articleBody and a plain <p> fallback. Credit lines, bylines and
+captions are taken out of the paragraphs here; drift.credits reads them as metadata.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+
+import trafilatura
+from lxml import etree
+from lxml.html import HtmlElement, fromstring
+from trafilatura.settings import Extractor
+
+from drift.credits import is_credit_line, parse_byline
+from drift.metadata import clean_text, element_text, resolve_url
+from drift.model import Link
+from drift.patterns import is_boilerplate_line
+
+log = logging.getLogger(__name__)
+
+_EXTRACTOR = Extractor(
+    output_format="python",
+    comments=False,
+    tables=True,
+    images=False,
+    links=False,
+    formatting=False,
+)
+_BODY_CHILD_TAGS = frozenset({"p", "head", "quote", "list", "table", "code", "lb", "item"})
+_BOILERPLATE_CONTAINERS = ("nav", "header", "footer", "aside", "form")
+_NON_ARTICLE_HREF = re.compile(r"^\s*(#|javascript:|$)", re.IGNORECASE)
+# An articleBody this much longer than the extracted text means the extractor missed text.
+_JSONLD_PREFERENCE = 1.3
+_NAIVE_MIN_WORDS = 8
+# Shorter texts ("Home", "World") match inside too many paragraphs by chance.
+_MIN_PARTIAL_MATCH = 20
+
+
+def extract_paragraphs(
+    tree: HtmlElement, url: str, jsonld_body: str | None, title: str = ""
+) -> list[str]:
+    """Return the body paragraphs of the page, without boilerplate and credit lines."""
+    paragraphs = _trafilatura_paragraphs(tree, url)
+    if jsonld_body:
+        from_jsonld = _split_article_body(jsonld_body)
+        if _word_count(from_jsonld) > _JSONLD_PREFERENCE * _word_count(paragraphs):
+            paragraphs = from_jsonld
+    if not paragraphs:
+        paragraphs = _naive_paragraphs(tree)
+    return _filter_paragraphs(paragraphs, title)
+
+
+def _trafilatura_paragraphs(tree: HtmlElement, url: str) -> list[str]:
+    try:
+        doc = trafilatura.bare_extraction(tree, url=url or None, options=_EXTRACTOR)
+    except (ValueError, TypeError, RecursionError, etree.LxmlError) as exc:
+        # trafilatura documents ValueError; deep or odd trees can surface the others.
+        log.debug("trafilatura failed on %s: %s", url, exc)
+        return []
+    body = getattr(doc, "body", None)
+    if body is None:
+        return []
+    return _body_paragraphs(body)
+
+
+def _body_paragraphs(body: etree._Element) -> list[str]:
+    out: list[str] = []
+    for child in body:
+        if child.tag == "list":
+            items = child.findall("item") or [child]
+            out.extend(clean_text("".join(i.itertext())) for i in items)
+        elif child.tag == "table":
+            out.extend(clean_text(" ".join(row.itertext())) for row in child.iter("row"))
+        else:
+            out.append(clean_text("".join(child.itertext())))
+    return [p for p in out if p]
+
+
+def _split_article_body(body: str) -> list[str]:
+    if "<" in body and ">" in body:
+        try:
+            frag = fromstring(f"<div>{body}</div>")
+            body = "\n".join(line for line in frag.itertext())
+        except (etree.ParserError, ValueError):
+            pass
+    return [clean_text(p) for p in re.split(r"\n\s*\n|\r?\n", body) if clean_text(p)]
+
+
+def _naive_paragraphs(tree: HtmlElement) -> list[str]:
+    out: list[str] = []
+    for p in tree.iter("p"):
+        if any(a.tag in _BOILERPLATE_CONTAINERS for a in p.iterancestors()):
+            continue
+        text = element_text(p)
+        if len(text.split()) >= _NAIVE_MIN_WORDS:
+            out.append(text)
+    return out
+
+
+def _filter_paragraphs(paragraphs: Iterable[str], title: str) -> list[str]:
+    out: list[str] = []
+    seen: set[str] = set()
+    for para in paragraphs:
+        if is_credit_line(para) or parse_byline(para) or is_boilerplate_line(para):
+            continue
+        if para == title or (para in seen and len(para) > 40):
+            continue  # the same passage twice (a teaser repeating the lead, a duplicated body)
+        seen.add(para)
+        out.append(para)
+    return out
+
+
+def _word_count(paragraphs: Iterable[str]) -> int:
+    return sum(len(p.split()) for p in paragraphs)
+
+
+def find_body_links(
+    tree: HtmlElement, url: str, paragraphs: Iterable[str], extra_lines: Iterable[str] = ()
+) -> tuple[Link, ...]:
+    """Return the links whose block is a body paragraph or a credit line, in page order."""
+    wanted = {p for p in paragraphs} | {clean_text(line) for line in extra_lines}
+    if not wanted:
+        return ()
+    blocks_ok: dict[int, bool] = {}
+    links: list[Link] = []
+    seen: set[tuple[str, str]] = set()
+    for a in tree.iter("a"):
+        block = _link_block(a)
+        key = id(block)
+        if key not in blocks_ok:
+            blocks_ok[key] = _block_matches(block, wanted)
+        if not blocks_ok[key]:
+            continue
+        link = _make_link(a, url)
+        if (link.href, link.text) not in seen:
+            seen.add((link.href, link.text))
+            links.append(link)
+    return tuple(links)
+
+
+def _link_block(a: HtmlElement) -> HtmlElement:
+    node = a.getparent()
+    while node is not None and node.tag in ("span", "strong", "em", "b", "i", "u", "small", "font"):
+        parent = node.getparent()
+        if parent is None:
+            break
+        node = parent
+    return node if node is not None else a
+
+
+def _block_matches(block: HtmlElement, wanted: set[str]) -> bool:
+    text = element_text(block)
+    if not text:
+        return False
+    if text in wanted:
+        return True
+    if len(text) <= _MIN_PARTIAL_MATCH:
+        return False
+    # A block holding a <br>-separated credit line, or a paragraph split by trafilatura.
+    return any(len(w) > _MIN_PARTIAL_MATCH and (w in text or text in w) for w in wanted)
+
+
+def _make_link(a: HtmlElement, url: str) -> Link:
+    raw = a.get("href")
+    text = element_text(a)
+    if raw is None:
+        return Link(href="", text=text)
+    if _NON_ARTICLE_HREF.match(raw):
+        return Link(href=raw, text=text)
+    return Link(href=resolve_url(raw, url) or raw, text=text)

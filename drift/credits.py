@@ -1,0 +1,286 @@
+"""Read who a page credits: credit/source lines, bylines, datelines and photo captions.
+
+Works on the lxml tree drift.normalise parsed once. Vocabularies (labels,
+agencies, placeholders) come from drift.patterns; metadata tags from drift.metadata.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from lxml.html import HtmlElement
+
+from drift.metadata import clean_text, element_text
+from drift.model import Caption, Credit
+from drift.patterns import CREDIT_LINE_RE, WIRE_SERVICES, canonical_wire_service
+
+_BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "div",
+        "li",
+        "td",
+        "section",
+        "article",
+        "aside",
+        "footer",
+        "header",
+        "figure",
+        "figcaption",
+        "blockquote",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "dd",
+        "dt",
+        "body",
+        "main",
+    }
+)
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "title"})
+_CAPTION_SCOPE = frozenset({"figure", "figcaption"})
+_MAX_CREDIT_LINE = 160
+_MAX_BYLINE = 120
+
+# "By Jane Doe and John Roe", "By Jane Doe, Reuters", "Por María Pérez", "Von Hans Meier".
+BYLINE_RE = re.compile(
+    r"^\s*(?:by|por|par|von|di|door|av|af|bởi)\s+(?P<names>[^\n|]{2,100}?)\s*"
+    r"(?:[|•·]\s*.*)?$",
+    re.IGNORECASE,
+)
+_NAME_SPLIT = re.compile(r"\s*(?:,|\band\b|&|\by\b|\bet\b|\bund\b|\be\b|\bvà\b)\s*", re.IGNORECASE)
+_NAME_TAIL = re.compile(r"\s+(?:in|at|from|for)\s+[A-Z].*$")
+_DATELINE_RE = re.compile(r"^\s*[A-ZÀ-Ý][\w .,'’/-]{1,60}?\s*\((?P<agency>[^)]{2,40})\)\s*[-–—:]")
+GENERIC_AUTHORS = frozenset(
+    {
+        "staff",
+        "staff reporter",
+        "staff writer",
+        "admin",
+        "administrator",
+        "editor",
+        "editors",
+        "editorial",
+        "editorial staff",
+        "news desk",
+        "web desk",
+        "newsroom",
+        "desk",
+        "team",
+        "guest",
+        "anonymous",
+        "redaktion",
+        "redacción",
+        "rédaction",
+        "ban biên tập",
+        "pv",
+        "bbt",
+    }
+)
+_PHOTO_CREDIT = re.compile(
+    r"(?:\(\s*)?(?:(?P<label>photo|photograph|picture|image|credit|foto|ảnh|bild|imagen|фото)"
+    r"\s*(?:by|credit)?\s*[:：]\s*|©\s*|\(c\)\s*)(?P<credit>[^()\n]{1,120}?)\s*\)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def leaf_lines(el: HtmlElement) -> list[str]:
+    """Split an element's text into lines at <br> and nested blocks."""
+    parts: list[str] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        line = clean_text("".join(buf))
+        if line:
+            parts.append(line)
+        buf.clear()
+
+    def walk(node: HtmlElement) -> None:
+        if node.text:
+            buf.append(node.text)
+        for child in node:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag in _SKIP_TAGS:
+                pass
+            elif tag == "br" or tag in _BLOCK_TAGS:
+                flush()
+                if tag != "br":
+                    walk(child)
+                    flush()
+            else:
+                walk(child)
+            if child.tail:
+                buf.append(child.tail)
+
+    walk(el)
+    flush()
+    return parts
+
+
+def _block_ancestor(el: HtmlElement) -> HtmlElement:
+    node = el
+    while node is not None and node.tag not in _BLOCK_TAGS:
+        parent = node.getparent()
+        if parent is None:
+            break
+        node = parent
+    return node
+
+
+def _in_caption(el: HtmlElement) -> bool:
+    node: HtmlElement | None = el
+    while node is not None:
+        if node.tag in _CAPTION_SCOPE or "caption" in (node.get("class") or "").lower():
+            return True
+        node = node.getparent()
+    return False
+
+
+def find_credit_lines(tree: HtmlElement) -> tuple[tuple[Credit, str], ...]:
+    """Return each credit line as (Credit(label, value), the line as printed), in page order."""
+    seen_blocks: set[int] = set()
+    found: list[tuple[Credit, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for el in tree.xpath("//body//*[text()[contains(., ':') or contains(., '：')]]"):
+        if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
+            continue
+        block = _block_ancestor(el)
+        if id(block) in seen_blocks:
+            continue
+        seen_blocks.add(id(block))
+        if _in_caption(block):
+            continue
+        for line in leaf_lines(block):
+            credit = parse_credit_line(line)
+            if credit is not None and (credit.label, credit.value) not in seen:
+                seen.add((credit.label, credit.value))
+                found.append((credit, line))
+    return tuple(found)
+
+
+def parse_credit_line(line: str) -> Credit | None:
+    """Read "Source: AFP" style text into a Credit, or None when it is not a credit line."""
+    if len(line) > _MAX_CREDIT_LINE:
+        return None
+    m = CREDIT_LINE_RE.match(line)
+    if m is None:
+        return None
+    value = m.group("value").strip()
+    if len(value.split()) > 12:
+        return None
+    return Credit(m.group("label").strip(), value)
+
+
+def is_credit_line(line: str) -> bool:
+    """Tell whether a paragraph is a credit/source line (kept out of the body text)."""
+    return parse_credit_line(line) is not None
+
+
+def parse_byline(line: str) -> tuple[str, ...]:
+    """Return the names in a "By X and Y" line, or () when the line is not a byline."""
+    if len(line) > _MAX_BYLINE:
+        return ()
+    m = BYLINE_RE.match(line)
+    if m is None:
+        return ()
+    return split_names(m.group("names"))
+
+
+def split_names(text: str) -> tuple[str, ...]:
+    """Split "Jane Doe and John Roe, Reuters" into names, leaving agency names out."""
+    text = _NAME_TAIL.sub("", clean_text(text))
+    names: list[str] = []
+    for part in _NAME_SPLIT.split(text):
+        part = part.strip(" .;:-–—")
+        if not part or canonical_wire_service(part) is not None:
+            continue
+        if len(part.split()) > 5 or not any(ch.isalpha() for ch in part):
+            continue
+        names.append(part)
+    return tuple(dict.fromkeys(names))
+
+
+def byline_agencies(text: str) -> tuple[str, ...]:
+    """Return the agencies named as parts of a byline ("Jane Doe, Reuters" → Reuters)."""
+    out: list[str] = []
+    for part in _NAME_SPLIT.split(clean_text(text)):
+        canonical = canonical_wire_service(part.strip(" .;:-–—()"))
+        if canonical:
+            out.append(canonical)
+    return tuple(out)
+
+
+def find_dateline_agency(paragraphs: Iterable[str]) -> str | None:
+    """Return the agency in a dateline such as "BEIJING (AFP) –" at the start of the body."""
+    for para in list(paragraphs)[:3]:
+        m = _DATELINE_RE.match(para)
+        if m:
+            return canonical_wire_service(m.group("agency"))
+    return None
+
+
+def is_generic_author(name: str) -> bool:
+    """Tell whether an author name is a placeholder for the newsroom ("Staff", "Admin")."""
+    return name.strip().casefold() in GENERIC_AUTHORS
+
+
+def find_byline_elements(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """Yield elements marked up as bylines or authors (class/rel/itemprop)."""
+    yield from tree.xpath(
+        "//body//*[@itemprop='author' or @rel='author' or contains(@class,'byline')"
+        " or contains(@class,'author-name') or contains(@class,'article-author')]"
+    )
+
+
+def find_captions(tree: HtmlElement) -> tuple[Caption, ...]:
+    """Return figure captions with the photo credit split off when one is printed."""
+    captions: list[Caption] = []
+    seen: set[str] = set()
+    for el in tree.xpath("//body//figcaption | //body//*[contains(@class,'caption')]"):
+        if any(
+            a.tag == "figcaption" or "caption" in (a.get("class") or "") for a in el.iterancestors()
+        ):
+            continue
+        caption = _read_caption(el)
+        if caption is not None and caption.text not in seen:
+            seen.add(caption.text)
+            captions.append(caption)
+    return tuple(captions)
+
+
+def _read_caption(el: HtmlElement) -> Caption | None:
+    credit_el = el.xpath(
+        ".//*[contains(@class,'credit') or contains(@class,'copyright')"
+        " or contains(@class,'source') or contains(@class,'author')]"
+    )
+    credit: str | None = None
+    text = element_text(el)
+    if credit_el:
+        credit = element_text(credit_el[0])
+        text = clean_text(text.replace(credit, "", 1))
+        credit = _strip_credit_label(credit)
+    else:
+        m = _PHOTO_CREDIT.search(text)
+        if m and m.group("credit").strip():
+            credit = m.group("credit").strip()
+            text = clean_text(text[: m.start()])
+    text = text.rstrip(" |-–—")
+    if not text and not credit:
+        return None
+    return Caption(text=text, credit=credit or None)
+
+
+def _strip_credit_label(credit: str) -> str:
+    m = _PHOTO_CREDIT.match(credit)
+    if m:
+        return m.group("credit").strip()
+    return credit.strip(" ()")
+
+
+def wire_names() -> tuple[str, ...]:
+    """Return the canonical wire-service names (for callers that need the list)."""
+    return tuple(WIRE_SERVICES)
