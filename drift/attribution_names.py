@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import tldextract
@@ -40,6 +41,7 @@ _GENERIC_AUTHOR_TAILS: frozenset[str] = frozenset(
 )
 
 
+@lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Fold case, diacritics and punctuation: "Đọc bài gốc!" → "doc bai goc"."""
     text = text.replace("đ", "d").replace("Đ", "D")
@@ -72,13 +74,13 @@ class NameSet:
 
     def found_in(self, texts: Iterable[str]) -> bool:
         """Tell whether any of the texts names this party."""
-        return any(self._found_in_one(t) for t in texts if t)
-
-    def _found_in_one(self, text: str) -> bool:
+        texts = [t for t in texts if t]
+        # Newlines keep a name from spanning two texts: phrases are space-separated words.
+        raw = "\n".join(texts)
         for acronym in self.acronyms:
-            if re.search(rf"(?<!\w){re.escape(acronym)}(?!\w)", text):
+            if re.search(rf"(?<!\w){re.escape(acronym)}(?!\w)", raw):
                 return True
-        folded = fold(text)
+        folded = " \n ".join(fold(t) for t in texts)
         return any(contains_phrase(folded, p) for p in self.phrases)
 
 
@@ -170,8 +172,5 @@ def person_named_in(name: str, texts: Iterable[str]) -> bool:
     if not tokens:
         return False
     forward, backward = " ".join(tokens), " ".join(reversed(tokens))
-    for text in texts:
-        hay = " ".join(t for t in fold(text).split() if len(t) > 1)
-        if contains_phrase(hay, forward) or contains_phrase(hay, backward):
-            return True
-    return False
+    hay = " \n ".join(" ".join(t for t in fold(text).split() if len(t) > 1) for text in texts)
+    return contains_phrase(hay, forward) or contains_phrase(hay, backward)
