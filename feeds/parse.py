@@ -13,6 +13,7 @@ import re
 import time
 import xml.sax
 from collections.abc import Mapping
+from email.utils import parseaddr
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -185,14 +186,16 @@ def _content_html(raw: Any) -> str | None:
 
 def _authors(raw: Any) -> tuple[str, ...]:
     """Author names, de-duplicated in order (atom:author, dc:creator, RSS author)."""
-    names: list[str] = []
-    for detail in raw.get("authors") or ():
-        name = str(detail.get("name") or detail.get("email") or "").strip()
-        if name:
-            names.append(name)
-    if not names and raw.get("author"):
-        names.append(str(raw["author"]).strip())
-    return tuple(dict.fromkeys(html_to_text(n) for n in names if n))
+    author = str(raw.get("author") or "").strip()
+    if "@" in author:
+        # RSS <author> is "email (Name)"; feedparser 6.0 splits it wrongly when the
+        # top-level domain is longer than four letters, so read it ourselves.
+        name, email = parseaddr(author)
+        names = [name or email or author]
+    else:
+        names = [str(d.get("name") or "").strip() for d in raw.get("authors") or ()]
+        names = names if any(names) else [author]
+    return tuple(dict.fromkeys(text for n in names if n and (text := html_to_text(n))))
 
 
 def _iso_utc(value: object) -> str | None:

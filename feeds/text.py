@@ -12,6 +12,11 @@ import warnings
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
 
 _SPACE_RE = re.compile(r"\s+")
+BLOCK_TAGS = (
+    "p", "div", "br", "li", "ul", "ol", "dd", "dt", "tr", "td", "th", "h1", "h2", "h3",
+    "h4", "h5", "h6", "blockquote", "pre", "figure", "figcaption", "section", "article",
+    "header", "footer", "aside", "table", "hr",
+)  # fmt: skip
 
 
 def html_to_text(fragment: str) -> str:
@@ -24,7 +29,10 @@ def html_to_text(fragment: str) -> str:
         soup = BeautifulSoup(fragment, "lxml")
     for hidden in soup(["script", "style", "template"]):
         hidden.decompose()
-    return _SPACE_RE.sub(" ", soup.get_text(" ")).strip()
+    # Break between blocks only, so "a <b>b</b>c" stays "a bc" and "<p>a</p><p>b</p>" is "a b".
+    for block in soup(BLOCK_TAGS):
+        block.insert_after(" ")
+    return _SPACE_RE.sub(" ", soup.get_text()).strip()
 
 
 def count_words(text: str) -> int:

@@ -8,6 +8,7 @@ bundled public-suffix list (never fetched at run time).
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -35,7 +36,8 @@ AMP_PARAMS = frozenset({"outputtype", "output"})  # with the value "amp"; "amp" 
 _AMP_VALUES = frozenset({"", "1", "true", "yes", "amp"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _AMP_SUFFIX_RE = re.compile(r"\.amp(?=\.html?$|$)", re.IGNORECASE)
-_PSL = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+# Private suffixes count (alice.github.io and bob.github.io are different publishers).
+_PSL = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
 
 
 def canonical_url(url: str) -> str:
@@ -60,18 +62,31 @@ def canonical_url(url: str) -> str:
 
 def same_site(a: str, b: str) -> bool:
     """Tell whether two URLs belong to one site: the same registrable domain
-    (www.x.co.uk and amp.x.co.uk are one site). Hosts without a public suffix
-    (IP addresses, localhost) must match exactly, port included."""
+    (www.x.co.uk and amp.x.co.uk are one site; ports do not matter). Under an
+    unlisted suffix the last two labels decide (www.news.example is news.example);
+    IP addresses and single-label hosts must match exactly, port included."""
     return _site_key(a) == _site_key(b)
 
 
 def _site_key(url: str) -> str:
     parts = _split_http(url)
     host = (parts.hostname or "").rstrip(".")
-    registrable = _PSL.extract_str(host).top_domain_under_public_suffix
-    if registrable:
-        return registrable.lower()
+    extracted = _PSL.extract_str(host)
+    if extracted.top_domain_under_public_suffix:
+        return extracted.top_domain_under_public_suffix
+    labels = host.split(".")
+    if len(labels) >= 2 and not _is_ip_address(host):
+        # A suffix outside the public list (news.example, intranet names): last two labels.
+        return ".".join(labels[-2:])
     return f"{host}:{parts.port or _DEFAULT_PORTS[parts.scheme]}"
+
+
+def _is_ip_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _split_http(url: str) -> SplitResult:
