@@ -29,11 +29,8 @@ SOURCE_LINK_STRONG: tuple[str, ...] = (
     "original article",
     "original story",
     "read the original",
-    "read more",
     "read the full article",
     "read the full story",
-    "full story",
-    "continue reading",
     "doc bai goc",
     "bai goc",
     "xem bai goc",
@@ -41,7 +38,6 @@ SOURCE_LINK_STRONG: tuple[str, ...] = (
     "article original",
     "source originale",
     "originalartikel",
-    "zum originalartikel",
     "articolo originale",
     "原文",
 )
@@ -60,8 +56,15 @@ SOURCE_LINK_WEAK: tuple[str, ...] = (
     "kaynak",
     "sumber",
 )
-# A longer anchor is a headline ("Read more: Ministry unveils …"), not a source link;
-# 12 words keeps "Click here to read the original article at The Example Times".
+# "Read more" is a source link when it stands alone ("Read more »", "Read more here")
+# or names the original ("Read more at The Example Times"); followed by a headline
+# ("Read more: Ministry unveils …") it leads to the copy's next story, not a source.
+SOURCE_LINK_READ_MORE: tuple[str, ...] = ("read more", "continue reading", "full story")
+READ_MORE_FILLER: frozenset[str] = frozenset(
+    {"here", "at", "on", "from", "in", "the", "this", "story", "article", "full", "original"}
+)
+# A longer anchor is a headline or a sentence, not a source link; 12 words keeps
+# "Click here to read the original article at The Example Times".
 SOURCE_LINK_MAX_WORDS = 12
 _BAD_SCHEMES = ("javascript:", "mailto:", "tel:", "about:", "data:")
 
@@ -127,15 +130,24 @@ def _unwrap_url(url: str) -> str:
     return f"http://{key}" if key else url
 
 
-def is_source_link(link: Link) -> bool:
-    """Tell whether a link's text presents it as the article's source."""
+def is_source_link(link: Link, known: NameSet) -> bool:
+    """Tell whether a link's text presents it as the article's source.
+
+    `known` names the original's parties: "Read more at <publisher>" is a source link.
+    """
     text = fold(link.text)
     words = text.split()
     if not words or len(words) > SOURCE_LINK_MAX_WORDS:
         return False
     if any(contains_phrase(text, p) for p in SOURCE_LINK_STRONG):
         return True
-    return any(text == w or text.startswith(w + " ") for w in SOURCE_LINK_WEAK)
+    if any(text == w or text.startswith(w + " ") for w in SOURCE_LINK_WEAK):
+        return True
+    for phrase in SOURCE_LINK_READ_MORE:
+        if text.startswith(phrase):
+            rest = set(text.removeprefix(phrase).split())
+            return rest <= READ_MORE_FILLER or known.found_in([link.text])
+    return False
 
 
 def _broken_reason(link: Link, copy_url: str, sites: frozenset[str], known: NameSet) -> str | None:
@@ -172,7 +184,7 @@ def find_link_findings(original: Article, copy: Article, known: NameSet) -> list
         key = url_key(link.href, copy.url)
         if key is not None and site_of("http://" + key) in sites:
             reaches = True
-        if not is_source_link(link):
+        if not is_source_link(link, known):
             continue
         reason = _broken_reason(link, copy.url, sites, known)
         if reason is not None:

@@ -76,6 +76,8 @@ ROWS: list[tuple[str, dict[str, Any], str, int]] = [
     ("broken/javascript", _links(("javascript:void(0)", "Nguồn: The Example Times")), BROKEN, 1),
     ("broken/empty", _links(("", "Source")), BROKEN, 1),
     ("broken/elsewhere", _links(("/a/124", "Đọc bài gốc")), BROKEN, 1),
+    ("broken/read-more-alone", _links(("/a/124", "Read more »")), BROKEN, 1),
+    ("broken/read-more-at-publisher", _links(("/", "Read more at The Example Times")), BROKEN, 1),
     ("broken/one-of-two", _links(("#", "Source"), (ORIGINAL_URL, "Read the original")), BROKEN, 1),
     # link_broken: near misses
     (
@@ -87,6 +89,7 @@ ROWS: list[tuple[str, dict[str, Any], str, int]] = [
     ("broken/fragment-not-source-like", _links(("#comments", "Comments")), BROKEN, 0),
     ("broken/credited-agency-site", _links(("https://www.afp.com/en", "Source: AFP")), BROKEN, 0),
     ("broken/headline-anchor", _links(("/a/124", HEADLINE)), BROKEN, 0),
+    ("broken/read-more-next-story", _links(("/a/124", "Read more: Minister resigns")), BROKEN, 0),
     ("broken/via-inside-text", _links(("/a/124", "Travel via the new bridge")), BROKEN, 0),
     # A lone broken source link is two facts: it is broken, and no link reaches the original.
     ("both/lone-broken-is-also-missing", _links(("#", "Source")), MISSING, 1),
