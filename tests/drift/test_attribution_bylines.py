@@ -77,6 +77,13 @@ ROWS: list[tuple[str, dict[str, Any], dict[str, Any], str, int]] = [
     ),
     # photo_credit_dropped: near misses
     ("photo/credit-changed-not-dropped", {}, {"captions": (Caption(CAPTION, "AFP"),)}, PHOTO, 0),
+    (
+        "photo/other-photo-same-person",
+        {},
+        {"captions": (Caption("Spokesperson Zhao Lijian at a briefing in Beijing on May 25"),)},
+        PHOTO,
+        0,
+    ),
     ("photo/unrelated-caption", {}, {"captions": (Caption("The ministry building"),)}, PHOTO, 0),
     ("photo/original-had-none", {}, {"captions": (Caption("A map of the region"),)}, PHOTO, 0),
     (

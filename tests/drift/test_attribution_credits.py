@@ -108,6 +108,13 @@ ROWS: list[tuple[str, dict[str, Any], dict[str, Any], str, int]] = [
         PLACEHOLDER,
         2,
     ),
+    (
+        "placeholder/same-line-twice-is-one-fact",
+        {},
+        {"credits": (Credit("Source", "–"), Credit("Source", "–"))},
+        PLACEHOLDER,
+        1,
+    ),
     # credit_placeholder: near misses
     ("placeholder/short-real-name", {}, {"credits": (Credit("Source", "AP"),)}, PLACEHOLDER, 0),
     ("placeholder/named", {}, {"credits": (Credit("Nguồn", "Example Times"),)}, PLACEHOLDER, 0),
