@@ -159,6 +159,8 @@ def _find_wrong_credit_findings(
         named_wires = set(find_wire_services(credit.value))
         if named_wires & wires or parties.found_in([credit.value]):
             continue
+        if any(person_named_in(author, [credit.value]) for author in original.authors):
+            continue
         if own.found_in([credit.value]) and not named_wires and not publisher_missing:
             continue
         findings.append(

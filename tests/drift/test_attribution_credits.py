@@ -143,6 +143,7 @@ ROWS: list[tuple[str, dict[str, Any], dict[str, Any], str, int]] = [
         WRONG,
         0,
     ),
+    ("wrong/original-author", {}, {"credits": (Credit("Source", "Jane Doe"),)}, WRONG, 0),
     ("wrong/original-url", {}, {"credits": (Credit("Source", ORIGINAL_URL),)}, WRONG, 0),
     # wire_dropped: positives
     ("wire/publisher-only", {}, {"credits": (Credit("Source", "The Example Times"),)}, WIRE, 1),
