@@ -133,6 +133,10 @@ def copy_record(copy: Copy, page: Page, findings: tuple[FindingRecord, ...]) -> 
         severity=cast(Severity, copy.severity),
         findings=findings,
         snapshot_id=copy.snapshot_id,
+        review=copy.review,
+        review_note=copy.review_note,
+        reviewed_by=copy.reviewed_by,
+        reviewed_at=copy.reviewed_at,
     )
 
 

@@ -88,6 +88,10 @@ class CopyRecord:
     severity: Severity
     findings: tuple[FindingRecord, ...] = ()
     snapshot_id: int | None = None
+    review: ReviewState = "open"  # the whole copy confirmed or dismissed
+    review_note: str | None = None
+    reviewed_by: str | None = None
+    reviewed_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,3 +134,65 @@ class PageRecord:
     last_error_kind: str | None = None
     last_error_at: datetime | None = None
     consecutive_failures: int = 0
+
+
+COPY_SORTS = ("score", "severity", "domain", "title", "first_seen", "last_checked", "status",
+              "containment")  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class CopyQuery:
+    """Filters, order and page of a story's copies (all filters optional)."""
+
+    severity: str | None = None
+    code: str | None = None
+    domain: str | None = None  # substring of the copy's domain
+    review: ReviewState | None = None  # the copy-level review state
+    status: CopyStatus | None = None
+    sort: str = "score"  # one of COPY_SORTS
+    descending: bool = True
+    limit: int = 50
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CopyPage:
+    """One page of a filtered copy list and the number of copies the filters match."""
+
+    copies: tuple[CopyRecord, ...]
+    total: int
+    query: CopyQuery
+
+
+@dataclass(frozen=True, slots=True)
+class RecentFinding:
+    """A recently found finding of a story, with the copy it belongs to."""
+
+    copy_id: int
+    domain: str
+    record: FindingRecord
+
+
+@dataclass(frozen=True, slots=True)
+class StorySummary:
+    """A story with counts of its copies by severity and its newest findings."""
+
+    story: StoryRecord
+    copies: int
+    by_severity: Mapping[str, int]
+    removed: int = 0
+    open_findings: int = 0
+    newest: tuple[RecentFinding, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewEventRecord:
+    """One review decision: on a copy (finding_id None) or on one of its findings."""
+
+    id: int
+    copy_id: int
+    finding_id: int | None
+    state: ReviewState
+    note: str | None
+    by: str | None
+    at: datetime

@@ -119,7 +119,10 @@ class Copy(Base):
     """A page judged a copy of a story, with the metrics of its latest analysis."""
 
     __tablename__ = "copies"
-    __table_args__ = (UniqueConstraint("story_id", "page_id"),)
+    __table_args__ = (
+        UniqueConstraint("story_id", "page_id"),
+        Index("ix_copies_story_score", "story_id", "drift_score"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"))
@@ -136,6 +139,11 @@ class Copy(Base):
     severity: Mapped[str] = mapped_column(String(16))
     snapshot_id: Mapped[int | None] = mapped_column(ForeignKey("snapshots.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(Text, default="")
+    # Copy-level review (revision 0002): the whole copy confirmed or dismissed.
+    review: Mapped[str] = mapped_column(String(16), default="open", server_default="open")
+    review_note: Mapped[str | None] = mapped_column(Text)
+    reviewed_by: Mapped[str | None] = mapped_column(Text)
+    reviewed_at: Mapped[datetime | None]
 
 
 class FindingRow(Base):
@@ -188,3 +196,19 @@ class Source(Base):
     created_at: Mapped[datetime]
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     state: Mapped[dict[str, Any]]
+
+
+class ReviewEvent(Base):
+    """One review decision on a copy or one of its findings (revision 0002), kept as history."""
+
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    copy_id: Mapped[int] = mapped_column(ForeignKey("copies.id", ondelete="CASCADE"), index=True)
+    finding_id: Mapped[int | None] = mapped_column(
+        ForeignKey("findings.id", ondelete="CASCADE"), index=True
+    )
+    state: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    reviewer: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime]

@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from drift.model import Article, CopyAnalysis
-from storage import catalog, copies, pages
+from storage import catalog, copies, desk, pages
 from storage.convert import utc
 from storage.engine import (
     WRITE_OPTION,
@@ -30,14 +30,18 @@ from storage.engine import (
 )
 from storage.errors import StorageError
 from storage.records import (
+    CopyPage,
+    CopyQuery,
     CopyRecord,
     FindingRecord,
     PageRecord,
+    ReviewEventRecord,
     RunRecord,
     SnapshotRecord,
     SourceRecord,
     StoryRecord,
     StoryReport,
+    StorySummary,
 )
 
 T = TypeVar("T")
@@ -244,3 +248,40 @@ class Store:
 
     def set_source_state(self, source_id: int, state: Mapping[str, Any]) -> SourceRecord:
         return self._write(catalog.set_source_state, source_id, state)
+
+    # Review desk (storage.desk) ------------------------------------------------------
+
+    def story_summaries(self, search: str | None = None) -> list[StorySummary]:
+        return self._read(desk.story_summaries, search)
+
+    def query_copies(self, story_id: int, query: CopyQuery) -> CopyPage:
+        return self._read(desk.query_copies, story_id, query)
+
+    def story_codes(self, story_id: int) -> list[str]:
+        return self._read(desk.story_codes, story_id)
+
+    def get_copy(self, copy_id: int) -> CopyRecord | None:
+        return self._read(desk.get_copy, copy_id)
+
+    def set_copy_review(
+        self, copy_id: int, state: str, *, note: str | None, by: str | None, now: datetime
+    ) -> CopyRecord:
+        return self._write(desk.set_copy_review, copy_id, state, note=note, by=by, now=utc(now))
+
+    def review_finding(
+        self, finding_id: int, state: str, *, note: str | None, by: str | None, now: datetime
+    ) -> FindingRecord:
+        """Like set_review, and the decision is also kept in the copy's review history."""
+        return self._write(desk.review_finding, finding_id, state, note=note, by=by, now=utc(now))
+
+    def finding_copy_id(self, finding_id: int) -> int | None:
+        return self._read(desk.finding_copy_id, finding_id)
+
+    def review_history(self, copy_id: int) -> list[ReviewEventRecord]:
+        return self._read(desk.review_history, copy_id)
+
+    def page_history(self, url: str, limit: int = 20) -> list[SnapshotRecord]:
+        return self._read(desk.page_history, url, limit)
+
+    def inactive_findings(self, copy_id: int) -> list[FindingRecord]:
+        return self._read(desk.inactive_findings, copy_id)
