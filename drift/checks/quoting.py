@@ -1,0 +1,74 @@
+"""content.quote_altered: direct quotations that differ from the original's.
+
+Quotes are found paragraph by paragraph (so a quote may run over several
+sentences) and each quote of a kept original sentence is matched with the
+copy's most similar quote. Requoting, typography and honest ellipsis trims
+are not alterations; a quote whose words the copy keeps unquoted is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from drift.model import Article
+from drift.quotes import SAME_QUOTE_MIN, Quote, find_quotes, same_quote
+from drift.text import words
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteChange:
+    """An altered quote: the original's and the copy's, offsets into each article text."""
+
+    original: Quote
+    copy: Quote
+
+
+def article_quotes(article: Article) -> list[Quote]:
+    """Quotes of every paragraph, offsets into `article.text`."""
+    out = []
+    offset = 0
+    for paragraph in article.paragraphs:
+        for q in find_quotes(paragraph):
+            out.append(Quote(q.text, q.start + offset, q.end + offset))
+        offset += len(paragraph) + 2
+    return out
+
+
+def find_quote_changes(
+    original: Article, copy: Article, kept: Callable[[int, int], bool]
+) -> list[QuoteChange]:
+    """Altered quotes among the original's quotes whose sentences the copy keeps."""
+    copy_quotes = article_quotes(copy)
+    copy_words = " ".join(words(copy.text))
+    changes = []
+    for quote in article_quotes(original):
+        if not kept(quote.start, quote.end):
+            continue
+        best, score = _best(quote, copy_quotes)
+        if best is not None and same_quote(quote.text, best.text):
+            continue
+        if best is None or score < SAME_QUOTE_MIN * 100:
+            continue  # no counterpart: paraphrased or dropped, judged as a sentence
+        if " ".join(quote.words) in copy_words and _kept_outside(quote, best):
+            continue
+        changes.append(QuoteChange(quote, best))
+    return changes
+
+
+def _best(quote: Quote, candidates: list[Quote]) -> tuple[Quote | None, float]:
+    target = " ".join(quote.words)
+    best: Quote | None = None
+    score = 0.0
+    for cand in candidates:
+        s = float(fuzz.ratio(target, " ".join(cand.words)))
+        if s > score:
+            best, score = cand, s
+    return best, score
+
+
+def _kept_outside(quote: Quote, best: Quote) -> bool:
+    """The quote's words are not inside the nearest copy quote, so they sit elsewhere."""
+    return " ".join(quote.words) not in " ".join(best.words)
