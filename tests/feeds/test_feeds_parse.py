@@ -243,3 +243,29 @@ def test_any_truncation_of_a_feed_gives_a_feed_or_a_feed_error(cut: int) -> None
         assert "\n" not in result
     else:
         assert all(e.link is None or e.link.startswith("https://") for e in result.entries)
+
+
+GUID_ONLY = (
+    '<?xml version="1.0" encoding="{enc}"?><rss version="2.0"><channel><title>\u00dc</title>'
+    "<item><guid>https://x.example/a/1</guid><title>\u00dcn\u00ef</title></item>"
+    "</channel></rss>"
+)
+
+
+def test_permalink_guid_gives_the_link_when_there_is_none() -> None:
+    feed = parse(GUID_ONLY.format(enc="utf-8").encode(), "https://x.example/rss.xml")
+    assert feed.entries[0].link == "https://x.example/a/1"
+    assert feed.entries[0].id == "https://x.example/a/1"
+
+
+def test_utf16_feed_with_bom_parses() -> None:
+    feed = parse(GUID_ONLY.format(enc="utf-16").encode("utf-16"), "https://x.example/rss.xml")
+    assert feed.entries[0].title == "\u00dcn\u00ef"
+    assert not feed.bozo
+
+
+def test_feed_served_as_text_html_is_still_a_feed() -> None:
+    data = GUID_ONLY.format(enc="utf-8").encode()
+    feed = parse(data, "https://x.example/rss.xml", {"Content-Type": "text/html; charset=utf-8"})
+    assert len(feed.entries) == 1
+    assert not feed.bozo
