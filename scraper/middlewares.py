@@ -3,6 +3,7 @@
 PrivateAddressGuardMiddleware refuses requests whose host is, or resolves to,
 a loopback, private, link-local, multicast, reserved or unspecified address,
 unless SYNDIWATCH_ALLOW_PRIVATE is set. Address rules live in scraper.addresses.
+SharedRobotsTxtMiddleware makes every request wait for its site's robots.txt.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ import logging
 import socket
 from typing import TYPE_CHECKING
 
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import CannotResolveHostError, IgnoreRequest, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 from twisted.internet.threads import deferToThread
 
 from scraper.addresses import IPAddress, classify_address, parse_ip, refusal_reason
@@ -21,6 +24,7 @@ from scraper.addresses import IPAddress, classify_address, parse_ip, refusal_rea
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
+    from scrapy.robotstxt import RobotParser
 
 log = logging.getLogger(__name__)
 
@@ -89,9 +93,35 @@ class PrivateAddressGuardMiddleware:
         cached = self._addresses.get(host)
         if cached is not None:
             return cached
+        literal = parse_ip(host)
+        if literal is not None:
+            return (literal,)
         try:
             addresses = await maybe_deferred_to_future(deferToThread(resolve_host, host))
         except (OSError, UnicodeError) as exc:
             raise CannotResolveHostError(f"DNS lookup failed for {host}: {exc}") from exc
         self._addresses[host] = addresses
         return addresses
+
+
+class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """RobotsTxtMiddleware whose concurrent waiters all get the parsed robots.txt.
+
+    Scrapy 2.19 awaits the shared per-site Deferred directly; adapting a
+    Deferred to a Future consumes its result, so only the first waiter saw the
+    parser and the others were let through unchecked (scrapy/scrapy#6802 dropped
+    the relay this class restores). Replaces Scrapy's middleware in settings.
+    """
+
+    async def robot_parser(self, request: Request) -> RobotParser | None:
+        pending = self._parsers.get(urlparse_cached(request).netloc)
+        if not isinstance(pending, Deferred):
+            return await super().robot_parser(request)
+        relay: Deferred[RobotParser | None] = Deferred()
+
+        def pass_on(parser: RobotParser | None) -> RobotParser | None:
+            relay.callback(parser)
+            return parser
+
+        pending.addCallback(pass_on)
+        return await maybe_deferred_to_future(relay)

@@ -36,7 +36,10 @@ DNS_TIMEOUT = 30
 HTTPERROR_ALLOW_ALL = True
 
 COOKIES_ENABLED = False
+# No control ports: the telnet console and Scrapy 2.19's remote-control HTTP
+# server (which evaluates code sent to it) stay off in every crawl.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 LOG_FILE = None  # Scrapy logs to stderr; stdout carries the FetchedPage stream.
 
@@ -49,6 +52,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Before OffsiteMiddleware (50) and RobotsTxtMiddleware (100), so a refused
     # host is never contacted, not even for its robots.txt.
     "scraper.middlewares.PrivateAddressGuardMiddleware": 40,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "scraper.middlewares.SharedRobotsTxtMiddleware": 100,
 }
 
 ITEM_PIPELINES = {
