@@ -37,6 +37,15 @@ _NON_ARTICLE_HREF = re.compile(r"^\s*(#|javascript:|$)", re.IGNORECASE)
 # An articleBody this much longer than the extracted text means the extractor missed text.
 _JSONLD_PREFERENCE = 1.3
 _NAIVE_MIN_WORDS = 8
+# Paragraphs recur legitimately (recipes, schedules: the shared benchmark's gold keeps
+# them), so only an immediate repeat of a paragraph this long is dropped.
+_DEDUPE_MIN_WORDS = 20
+# Headline-like lines (no full stop, few words) running at the top of the body are
+# related-story teasers when there are at least this many of them.
+_TEASER_RUN = 3
+_TEASER_MAX_WORDS = 20
+_TEASER_REST_FACTOR = 3
+_SENTENCE_END = (".", "!", "?", "。", "…", ":")
 # Shorter texts ("Home", "World") match inside too many paragraphs by chance.
 _MIN_PARTIAL_MATCH = 20
 
@@ -52,7 +61,7 @@ def extract_paragraphs(
             paragraphs = from_jsonld
     if not paragraphs:
         paragraphs = _naive_paragraphs(tree)
-    return _filter_paragraphs(paragraphs, title)
+    return _strip_leading_teasers(_filter_paragraphs(paragraphs, title))
 
 
 def _trafilatura_paragraphs(tree: HtmlElement, url: str) -> list[str]:
@@ -72,13 +81,36 @@ def _body_paragraphs(body: etree._Element) -> list[str]:
     out: list[str] = []
     for child in body:
         if child.tag == "list":
-            items = child.findall("item") or [child]
-            out.extend(clean_text("".join(i.itertext())) for i in items)
+            for item in child.findall("item") or [child]:
+                out.extend(_lines(item))
         elif child.tag == "table":
             out.extend(clean_text(" ".join(row.itertext())) for row in child.iter("row"))
         else:
-            out.append(clean_text("".join(child.itertext())))
+            out.extend(_lines(child))
+        if child.tail and child.tail.strip():
+            out.append(clean_text(child.tail))  # text between two headings, say
     return [p for p in out if p]
+
+
+def _lines(el: etree._Element) -> list[str]:
+    """Return the element's text split at line breaks (<lb/>), each line cleaned."""
+    lines: list[str] = []
+    buf: list[str] = []
+
+    def walk(node: etree._Element) -> None:
+        if node.tag == "lb":
+            lines.append(clean_text("".join(buf)))
+            buf.clear()
+        elif node.text:
+            buf.append(node.text)
+        for child in node:
+            walk(child)
+            if child.tail:
+                buf.append(child.tail)
+
+    walk(el)
+    lines.append(clean_text("".join(buf)))
+    return [line for line in lines if line]
 
 
 def _split_article_body(body: str) -> list[str]:
@@ -104,15 +136,42 @@ def _naive_paragraphs(tree: HtmlElement) -> list[str]:
 
 def _filter_paragraphs(paragraphs: Iterable[str], title: str) -> list[str]:
     out: list[str] = []
-    seen: set[str] = set()
     for para in paragraphs:
-        if is_credit_line(para) or parse_byline(para) or is_boilerplate_line(para):
+        if para == title or is_credit_line(para) or parse_byline(para):
             continue
-        if para == title or (para in seen and len(para) > 40):
-            continue  # the same passage twice (a teaser repeating the lead, a duplicated body)
-        seen.add(para)
+        if is_boilerplate_line(para):
+            continue
+        if out and para == out[-1] and len(para.split()) >= _DEDUPE_MIN_WORDS:
+            continue  # a summary repeating the lead right above it
         out.append(para)
-    return out
+    return _drop_repeated_body(out)
+
+
+def _drop_repeated_body(paragraphs: list[str]) -> list[str]:
+    """Keep one copy when the whole body is printed twice (AMP/mobile blocks, print views)."""
+    half = len(paragraphs) // 2
+    if half >= 2 and paragraphs[:half] == paragraphs[half : 2 * half]:
+        return paragraphs[:half] + paragraphs[2 * half :]
+    return paragraphs
+
+
+def _strip_leading_teasers(paragraphs: list[str]) -> list[str]:
+    """Drop a run of headline-like lines (related-story teasers) before the first sentence."""
+    lead = 0
+    for para in paragraphs:
+        if _is_sentence(para) or len(para.split()) > _TEASER_MAX_WORDS:
+            break
+        lead += 1
+    if lead < _TEASER_RUN:
+        return paragraphs
+    rest = paragraphs[lead:]
+    if _word_count(rest) < _TEASER_REST_FACTOR * _word_count(paragraphs[:lead]):
+        return paragraphs
+    return rest
+
+
+def _is_sentence(para: str) -> bool:
+    return para.rstrip(" ”\"'’)»").endswith(_SENTENCE_END)
 
 
 def _word_count(paragraphs: Iterable[str]) -> int:

@@ -67,6 +67,11 @@ _ERROR_TITLE = re.compile(
 _ERROR_PAGE_MAX_WORDS = 150
 _MIN_ARTICLE_WORDS = 5
 _SNIFF = 1024
+# Comments and processing instructions are dropped at parse time: trafilatura loses
+# the text that follows a comment inside a paragraph ("When <!-- --> President …").
+_PARSER = lxml.html.HTMLParser(
+    remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False
+)
 
 
 def parse_html(text: str) -> BeautifulSoup:
@@ -147,7 +152,7 @@ def _parse_tree(text: str, url: str) -> HtmlElement:
     if not text.strip():
         raise NotAnArticle(f"{url}: empty page")
     try:
-        tree = lxml.html.document_fromstring(text)
+        tree = lxml.html.document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError) as exc:
         raise NotAnArticle(f"{url}: not an HTML document ({exc})") from exc
     if tree.find("body") is None:
