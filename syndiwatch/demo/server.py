@@ -310,6 +310,17 @@ class DemoSites:
                 res = self._make(status, body, kind, self._stamp)
             self._overrides[(site_key, path)] = res
 
+    def variant_body(self, name: str) -> bytes:
+        """Return the raw bytes of a manifest variant (an alternative page for lifecycle tests)."""
+        variant = self.manifest["variants"][name]
+        return (self.root / str(variant["file"])).read_bytes()
+
+    def apply_variant(self, name: str) -> str:
+        """Serve a manifest variant in place of its page; return that page's URL."""
+        variant = self.manifest["variants"][name]
+        self.set_override(variant["site"], variant["path"], self.variant_body(name))
+        return self.url(variant["site"], variant["path"])
+
     def clear_overrides(self) -> None:
         """Forget every override: all pages answer from their files again."""
         with self._lock:

@@ -147,3 +147,18 @@ def test_close_stops_every_server_and_thread() -> None:
     for port in ports:
         with socket.socket() as sock, pytest.raises(ConnectionRefusedError):
             sock.connect(("127.0.0.1", port))
+
+
+def test_variants_are_served_only_when_applied(fresh_sites: DemoSites) -> None:
+    original = fresh_sites.original_url
+    assert b"2,600 dockworkers" not in fetch(original)[2]
+    assert fetch(fresh_sites.url("harbour", "/_variants/original_corrected.html"))[0] == 404
+    _, before, _ = fetch(original)
+    assert fresh_sites.apply_variant("original_corrected") == original
+    status, after, body = fetch(original)
+    assert status == 200
+    assert b"about 2,600 dockworkers" in body
+    assert b"{site:" not in body
+    assert after["ETag"] != before["ETag"]
+    fresh_sites.clear_overrides()
+    assert fetch(original)[1]["ETag"] == before["ETag"]

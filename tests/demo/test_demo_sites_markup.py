@@ -174,3 +174,20 @@ def test_feed_and_sitemaps_list_the_articles(demo_sites: DemoSites, site: dict[s
     assert wanted <= locs
     home = BeautifulSoup(get(demo_sites, key, "/"), "lxml")
     assert site["article"]["path"] in {a.get("href") for a in home.find_all("a")}
+
+
+def test_variants_change_only_what_the_manifest_says(fresh_sites: DemoSites) -> None:
+    corrected = MANIFEST["variants"]["original_corrected"]
+    url = fresh_sites.apply_variant("original_corrected")
+    paras = paragraph_texts(BeautifulSoup(urllib.request.urlopen(url).read(), "lxml"))
+    change = corrected["change"]
+    fixed = [p.replace(change["from"], change["to"]) for p in STORY["paragraphs"]]
+    assert set(fixed) <= paras
+    assert not any(change["from"] in p for p in paras)
+    for key in corrected["stale_copies"]:
+        site = next(s for s in COPIES if s["key"] == key)
+        assert change["from"] in soup_of(fresh_sites, site).get_text(" ")
+    fixed_url = fresh_sites.apply_variant("buzzhub_credit_fixed")
+    text = BeautifulSoup(urllib.request.urlopen(fixed_url).read(), "lxml").get_text(" ")
+    assert "Source: AFP" in text
+    assert "Source: –" not in text
