@@ -11,15 +11,15 @@ import ipaddress
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 # Checked in this order; the first match names the address in the refusal.
-# "unspecified" comes before "private" because 0.0.0.0/8 is also in the
-# private table, and the more specific word helps the operator.
+# The specific words come before "private" because ipaddress's private table
+# also holds 0.0.0.0/8, 169.254/16 and 240/4, and the precise word helps the operator.
 _CHECKS: tuple[tuple[str, str], ...] = (
     ("is_unspecified", "an unspecified"),
     ("is_loopback", "a loopback"),
     ("is_link_local", "a link-local"),
     ("is_multicast", "a multicast"),
-    ("is_private", "a private"),
     ("is_reserved", "a reserved"),
+    ("is_private", "a private"),
 )
 
 
@@ -48,10 +48,8 @@ def embedded_ipv4(address: IPAddress) -> ipaddress.IPv4Address | None:
 def classify_address(address: IPAddress) -> str | None:
     """Say what kind of non-public address this is ("a loopback", ...), or None if public."""
     inner = embedded_ipv4(address)
-    if inner is not None:
-        inner_kind = classify_address(inner)
-        if inner_kind is not None:
-            return inner_kind
+    if inner is not None:  # the connection goes to the IPv4 address inside
+        return classify_address(inner)
     for attribute, kind in _CHECKS:
         if getattr(address, attribute):
             return kind
