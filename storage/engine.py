@@ -9,6 +9,7 @@ opened. The verbs on the data live in storage.store.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -142,15 +143,44 @@ def upgrade_database(engine: Engine) -> None:
     try:
         if current_revision(engine) == head_revision():
             return
-        with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_MIGRATION_LOCK})
-            cfg = alembic_config(engine.url)
-            cfg.attributes["connection"] = conn
+        with engine.connect() as conn:
             log.info("upgrading database %s to %s", safe_url(engine.url), head_revision())
-            command.upgrade(cfg, "head")
+            run_locked(conn, lambda cfg: command.upgrade(cfg, "head"))
     except DBAPIError as exc:
         raise wrap_db_error(exc, engine.url) from exc
+
+
+def run_locked(conn: Connection, action: Callable[[Config], None]) -> None:
+    """Run an Alembic command on `conn` in one locked transaction.
+
+    On SQLite, foreign keys are off while it runs: Alembic's batch mode rebuilds a
+    table by dropping it, and with foreign keys on that DROP would cascade to the
+    rows that point at it. The pragma only changes outside a transaction.
+    """
+    sqlite = conn.dialect.name == "sqlite"
+    if sqlite:
+        _sqlite_pragma(conn, "PRAGMA foreign_keys = OFF")
+    try:
+        conn.execution_options(**{WRITE_OPTION: True})
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_MIGRATION_LOCK})
+            cfg = alembic_config(conn.engine.url)
+            cfg.attributes["connection"] = conn
+            action(cfg)
+            if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                raise StorageError("migration left rows that break a foreign key; rolled back")
+    finally:
+        if sqlite:
+            _sqlite_pragma(conn, "PRAGMA foreign_keys = ON")
+
+
+def _sqlite_pragma(conn: Connection, pragma: str) -> None:
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(pragma)
+    finally:
+        cursor.close()
 
 
 def wrap_db_error(exc: DBAPIError, url: URL) -> StorageError:

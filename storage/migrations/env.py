@@ -10,7 +10,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from storage.engine import create_store_engine, parse_url
+from storage.engine import create_store_engine, parse_url, run_locked
 from storage.schema import Base
 
 config = context.config
@@ -37,18 +37,21 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is not None:
-        _configure(connection)
-        with context.begin_transaction():
-            context.run_migrations()
+        _run_on(connection)
         return
+    # The `alembic` command line: reuse storage's locked run on a fresh engine.
     engine = create_store_engine(parse_url(_url()))
     try:
         with engine.connect() as conn:
-            _configure(conn)
-            with context.begin_transaction():
-                context.run_migrations()
+            run_locked(conn, lambda _cfg: _run_on(conn))
     finally:
         engine.dispose()
+
+
+def _run_on(connection: Connection) -> None:
+    _configure(connection)
+    with context.begin_transaction():
+        context.run_migrations()
 
 
 def _url() -> str:
