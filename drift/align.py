@@ -8,6 +8,7 @@ paragraphs, split or merged sentences, re-wrapping and typographic variants;
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -27,6 +28,10 @@ GROW_GAIN = 4.0
 _CDIST_CHUNK = 2_000_000
 
 
+_CONTRACTION = re.compile(r"\b\w+n't\b", re.IGNORECASE)
+_IRREGULAR = {"can't": "can not", "won't": "will not", "shan't": "shall not"}
+
+
 @dataclass(slots=True)
 class Group:
     """Original and copy sentence indices aligned together, with their similarity."""
@@ -41,7 +46,9 @@ def sentence_key(text: str) -> str:
 
     Two sentences with equal keys differ only in typography or formatting.
     """
-    text = fold(text)
+    text = _CONTRACTION.sub(
+        lambda m: _IRREGULAR.get(m.group().lower(), m.group()[:-3] + " not"), fold(text)
+    )
     spans = [(d.start, d.end, f" d{d.key} ") for d in find_dates(text)]
     taken = [(s, e) for s, e, _ in spans]
     for n in find_numbers(text):
@@ -50,6 +57,11 @@ def sentence_key(text: str) -> str:
     for start, end, repl in sorted(spans, reverse=True):
         text = text[:start] + repl + text[end:]
     return " ".join(t.norm for t in tokenize(text))
+
+
+def similarity(a: str, b: str, *, score_cutoff: float | None = None, **_: object) -> float:
+    """Character similarity (0-100), forgiving clauses moved within a sentence."""
+    return float(max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b)))
 
 
 def align(original: Article, copy: Article) -> Alignment:
@@ -94,7 +106,7 @@ def _fuzzy(orig: list[str], dup: list[str], used_o: set[int], used_c: set[int]) 
     for lo in range(0, len(rest_c), step):
         chunk = rest_c[lo : lo + step]
         scores = process.cdist(
-            [orig[i] for i in rest_o], [dup[j] for j in chunk], scorer=fuzz.ratio,
+            [orig[i] for i in rest_o], [dup[j] for j in chunk], scorer=similarity,
             score_cutoff=PAIR_MIN, workers=1,
         )  # fmt: skip
         for a, b in zip(*scores.nonzero(), strict=True):
@@ -136,7 +148,7 @@ def _grow(groups: list[Group], orig: list[str], dup: list[str]) -> None:
 def _group_score(g: Group, side: str, trial: list[int], orig: list[str], dup: list[str]) -> float:
     o = trial if side == "original" else g.original
     c = trial if side == "copy" else g.copy
-    return float(fuzz.ratio(" ".join(orig[i] for i in o), " ".join(dup[j] for j in c)))
+    return similarity(" ".join(orig[i] for i in o), " ".join(dup[j] for j in c))
 
 
 def _pairs(groups: list[Group], orig: list[Sentence], dup: list[Sentence]) -> list[AlignedPair]:

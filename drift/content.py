@@ -68,12 +68,12 @@ def _passage_findings(
             copy_context=_context(copy.text, c_all, c_group),
             known_names=known,
         )
+        if truncated and c_group[-1].start == last_copy and _is_cut(pair):
+            continue  # the sentence the copy stops in: part of content.truncated
         facts = passage_facts(pair)
         if facts:
             findings += facts_to_findings(pair, facts)
         elif _untouched(o_group, c_group, changes) and is_reworded(pair):
-            if truncated and c_group[-1].start == last_copy and _is_cut(pair):
-                continue
             findings.append(
                 make_finding("content.sentence_modified", original=pair.original, copy=pair.copy)
             )

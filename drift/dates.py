@@ -53,7 +53,7 @@ DATE = re.compile(
             rf"(?:,?\s+{_YEAR.format(n='y1')})?\b",
             rf"\b{_WEEKDAY.replace('wd', 'wd2')}{_DAY.format(n='d2')}\s+(?:of\s+)?"
             rf"{_MONTH.format(n='m2')}(?:,?\s+{_YEAR.format(n='y2')})?\b",
-            rf"\b{_MONTH.format(n='m3')}\s+{_YEAR.format(n='y3')}\b",
+            rf"\b{_MONTH.format(n='m3')},?\s+{_YEAR.format(n='y3')}\b",
             r"(?P<time>\b[012]?\d(?::[0-5]\d)?\s?(?:[ap]\.m\.|[ap]m\b)|\b[012]?\d:[0-5]\d\b"
             r"|\bnoon\b|\bmidnight\b)",
             r"\b(?P<wd3>(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b",

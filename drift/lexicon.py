@@ -39,10 +39,11 @@ HEDGES: dict[str, str] = {
     r"\bapparently\b|\bappears? to\b|\bseems? to\b": "apparently",
     r"\bsuspected\b|\bsuspect\b": "suspected",
     r"\bunconfirmed\b|\bunverified\b": "unconfirmed",
-    r"\bmay\b|\bmight\b|\bcould\b|\bpossibly\b|\bprobably\b|\blikely\b": "may",
+    r"\bmay\b|\bmight\b|\bcould\b|\bpossibly\b|\bprobably\b": "may",
     r"\bclaim(?:s|ed)?\b": "claims",
     r"\baccording to\b": "according to",
-    r"\b(?:said|says|say|told|tells|stated|states|added|adds|insisted|argued|believed"
+    r"\b(?:told|tells)\s+(?:(?-i:[A-Z])\w*|reporters|journalists|the|a|an|his|her|their|local)\b"
+    r"|\b(?:said|says|say|stated|states|added|adds|insisted|argued|believed"
     r"|believes|thought|estimated|estimates)\b": "said",
 }
 _HEDGE_RES = [(re.compile(p, re.IGNORECASE if k != "may" else 0), k) for p, k in HEDGES.items()]
@@ -114,8 +115,8 @@ def name_words(text: str) -> frozenset[str]:
     """Capitalised words seen after a sentence's first word: the article's likely names."""
     found = set()
     for m in _CAP_WORD.finditer(text):
-        before = text[max(0, m.start() - 2) : m.start()]
-        if not re.search(r"[.!?\"“]\s?$|^$", before) and m.group().lower() not in STOP_CAPS:
+        before = text[max(0, m.start() - 3) : m.start()].rstrip()
+        if not re.search(r"[.!?\"“‘'(\-–—:]$|^$", before) and m.group().lower() not in STOP_CAPS:
             found.add(m.group())
     return frozenset(found)
 
