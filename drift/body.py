@@ -59,6 +59,8 @@ def extract_paragraphs(
         from_jsonld = _split_article_body(jsonld_body)
         if _word_count(from_jsonld) > _JSONLD_PREFERENCE * _word_count(paragraphs):
             paragraphs = from_jsonld
+        elif " ".join(from_jsonld) == " ".join(paragraphs):
+            paragraphs = from_jsonld  # same text, but the JSON-LD keeps the paragraph breaks
     if not paragraphs:
         paragraphs = _naive_paragraphs(tree)
     return _strip_leading_teasers(_filter_paragraphs(paragraphs, title))
@@ -185,15 +187,15 @@ def find_body_links(
     wanted = {p for p in paragraphs} | {clean_text(line) for line in extra_lines}
     if not wanted:
         return ()
-    blocks_ok: dict[int, bool] = {}
+    # Keyed by element (not id()): holding the proxies keeps lxml from reusing them.
+    blocks_ok: dict[HtmlElement, bool] = {}
     links: list[Link] = []
     seen: set[tuple[str, str]] = set()
     for a in tree.iter("a"):
         block = _link_block(a)
-        key = id(block)
-        if key not in blocks_ok:
-            blocks_ok[key] = _block_matches(block, wanted)
-        if not blocks_ok[key]:
+        if block not in blocks_ok:
+            blocks_ok[block] = _block_matches(block, wanted)
+        if not blocks_ok[block]:
             continue
         link = _make_link(a, url)
         if (link.href, link.text) not in seen:

@@ -142,16 +142,16 @@ def _in_caption(el: HtmlElement) -> bool:
 
 def find_credit_lines(tree: HtmlElement) -> tuple[tuple[Credit, str], ...]:
     """Return each credit line as (Credit(label, value), the line as printed), in page order."""
-    seen_blocks: set[int] = set()
+    seen_blocks: set[HtmlElement] = set()  # elements, not id(): lxml reuses dead proxies' ids
     found: list[tuple[Credit, str]] = []
     seen: set[tuple[str, str]] = set()
     for el in tree.xpath("//body//*[text()[contains(., ':') or contains(., '：')]]"):
         if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
             continue
         block = _block_ancestor(el)
-        if id(block) in seen_blocks:
+        if block in seen_blocks:
             continue
-        seen_blocks.add(id(block))
+        seen_blocks.add(block)
         if _in_caption(block):
             continue
         for line in leaf_lines(block):

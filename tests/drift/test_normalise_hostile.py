@@ -1,0 +1,167 @@
+"""Hostile and non-article input: normalise raises NotAnArticle with one line, or returns."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from drift.errors import NotAnArticle
+from drift.model import Article
+from drift.normalise import normalise
+
+URL = "https://hostile.example/page"
+PARA = "<p>The committee met on Tuesday and agreed the budget after a long debate.</p>"
+ARTICLE = f"<html><head><title>Budget agreed</title></head><body>{PARA * 3}</body></html>"
+
+
+def check(data: bytes) -> Article | None:
+    """Run normalise; only NotAnArticle may come out, and its message is one line."""
+    try:
+        return normalise(data, URL)
+    except NotAnArticle as exc:
+        message = str(exc)
+        assert message
+        assert "\n" not in message
+        assert URL in message
+        return None
+
+
+@pytest.mark.parametrize(
+    ("data", "why"),
+    [
+        (b"", "empty"),
+        (b"   \n\t ", "empty"),
+        (b"<html><head><title>x</title></head><body></body></html>", "no article"),
+        (b"<html><body><nav><a href='/'>Home</a></nav></body></html>", "no article"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG"),
+        (gzip.compress(ARTICLE.encode()), "gzip"),
+        (b"\x00\x01\x02\x03" * 300, "binary"),
+        (
+            b"<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1>"
+            b"<p>The requested URL was not found on this server.</p></body></html>",
+            "error page",
+        ),
+    ],
+)
+def test_not_an_article(data: bytes, why: str) -> None:
+    with pytest.raises(NotAnArticle, match=URL) as info:
+        normalise(data, URL)
+    assert "\n" not in str(info.value)
+    assert why.split()[0].lower() in str(info.value).lower() or why == "no article"
+
+
+def test_an_article_is_not_rejected() -> None:
+    art = normalise(ARTICLE.encode(), URL)
+    assert art.paragraphs
+    assert art.title == "Budget agreed"
+
+
+def test_deeply_nested_page() -> None:
+    data = (
+        "<html><body>" + "<div>" * 10_000 + PARA + "</div>" * 10_000 + "</body></html>"
+    ).encode()
+    check(data)
+    inline = ("<html><body><p>" + "<b><i>" * 5_000 + "text " * 50 + "</p></body></html>").encode()
+    check(inline)
+
+
+def test_five_megabyte_page() -> None:
+    body = (PARA * 40 + "<div class='ad'>" + "x" * 200 + "</div>") * 1500
+    data = f"<html><body><article>{body}</article></body></html>".encode()
+    assert len(data) > 5_000_000
+    art = check(data)
+    assert art is not None
+    assert art.paragraphs
+
+
+def test_truncated_page() -> None:
+    data = ARTICLE.encode()
+    for cut in (1, 10, 40, 80, len(data) // 2, len(data) - 5):
+        check(data[:cut])
+
+
+def test_malformed_metadata_does_not_break_reading() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "author": [[[{}]]], '
+        '"headline": 42, "datePublished": "yesterday", "isBasedOn": {"url": ["", null]}'
+        '</script><script type="application/ld+json">' + "[" * 5000 + "</script>"
+        "<meta property='article:published_time' content='2022-13-45T99:99'>"
+        "<link rel='canonical' href='http://[::1'>"
+    )
+    data = f"<html><head>{head}</head><body>{PARA * 3}</body></html>".encode()
+    art = check(data)
+    assert art is not None
+    assert art.published is None
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=4000))
+def test_random_bytes(data: bytes) -> None:
+    check(data)
+
+
+_TAGS = st.sampled_from(
+    [
+        "p",
+        "div",
+        "span",
+        "a",
+        "figure",
+        "figcaption",
+        "script",
+        "table",
+        "li",
+        "ul",
+        "article",
+        "h1",
+        "time",
+        "meta",
+        "br",
+        "title",
+        "style",
+    ]
+)
+
+
+@st.composite
+def tag_soup(draw: st.DrawFn) -> bytes:
+    parts = draw(
+        st.lists(
+            st.one_of(
+                _TAGS.map(lambda t: f"<{t}>"),
+                _TAGS.map(lambda t: f"</{t}>"),
+                st.text(max_size=60),
+                st.sampled_from(
+                    [
+                        "Source: –",
+                        "By Jane Doe",
+                        "© 2020 X",
+                        "<a href='#'>",
+                        "<a href='javascript:x'>",
+                        "&#0;",
+                        "&bogus;",
+                        "<!--",
+                        "]]>",
+                        "<meta charset='utf-16'>",
+                        "<html lang='??'>",
+                        "\x00",
+                    ]
+                ),
+            ),
+            max_size=80,
+        )
+    )
+    encoding = draw(st.sampled_from(["utf-8", "utf-16", "cp1252", "shift_jis", "gb18030"]))
+    cut = draw(st.integers(min_value=0, max_value=10_000))
+    data = "".join(parts).encode(encoding, errors="replace")
+    return data[: cut or None]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tag_soup())
+def test_random_tag_soup(data: bytes) -> None:
+    check(data)
