@@ -24,7 +24,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.response import response_status_message
 from twisted.internet import error as tx_error
 
-from scraper.middlewares import PrivateAddressRefused
+from scraper.middlewares import RESOLVER_REFUSALS, PrivateAddressRefused
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -57,6 +57,8 @@ def describe_exception(exc: BaseException, request: Request, settings: BaseSetti
         timeout = request.meta.get("download_timeout") or settings.getfloat("DOWNLOAD_TIMEOUT")
         return FetchError(f"timed out after {float(timeout):g} s", "timeout")
     if isinstance(exc, CannotResolveHostError | tx_error.DNSLookupError):
+        if host in RESOLVER_REFUSALS:
+            return FetchError(RESOLVER_REFUSALS[host], "private_address")
         return FetchError(f"DNS lookup failed for {host}", "dns")
     if isinstance(exc, DownloadConnectionRefusedError | tx_error.ConnectionRefusedError):
         return FetchError(f"connection refused by {_host_port(request)}", "refused")

@@ -3,6 +3,7 @@
 PrivateAddressGuardMiddleware refuses requests whose host is, or resolves to,
 a loopback, private, link-local, multicast, reserved or unspecified address,
 unless SYNDIWATCH_ALLOW_PRIVATE is set. Address rules live in scraper.addresses.
+GuardedResolver re-checks the address each connection actually uses.
 SharedRobotsTxtMiddleware makes every request wait for its site's robots.txt.
 """
 
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import CannotResolveHostError, IgnoreRequest, NotConfigured
+from scrapy.resolver import CachingThreadedResolver
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
@@ -22,13 +24,21 @@ from twisted.internet.threads import deferToThread
 from scraper.addresses import IPAddress, classify_address, parse_ip, refusal_reason
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.robotstxt import RobotParser
+    from twisted.internet.base import ReactorBase
 
 log = logging.getLogger(__name__)
 
 GUARDED_SCHEMES = frozenset({"http", "https"})
+
+# Host -> reason, for names GuardedResolver refused at connection time. Twisted
+# reports such a refusal to the request only as "no results for hostname
+# lookup", so scraper.failures looks the reason up here. One crawl per process.
+RESOLVER_REFUSALS: dict[str, str] = {}
 
 
 class PrivateAddressRefused(IgnoreRequest):
@@ -102,6 +112,44 @@ class PrivateAddressGuardMiddleware:
             raise CannotResolveHostError(f"DNS lookup failed for {host}: {exc}") from exc
         self._addresses[host] = addresses
         return addresses
+
+
+class GuardedResolver(CachingThreadedResolver):
+    """Scrapy's caching resolver, refusing non-public answers unless allow_private is set.
+
+    PrivateAddressGuardMiddleware resolves a name before the request is sent;
+    this check runs on the lookup the connection really uses, so a name that
+    answers differently the second time (DNS rebinding) is still refused.
+    Set as TWISTED_DNS_RESOLVER. IP literals never reach a resolver; the
+    middleware checks those.
+    """
+
+    def __init__(
+        self, reactor: ReactorBase, cache_size: int, timeout: float, allow_private: bool = False
+    ) -> None:
+        super().__init__(reactor, cache_size, timeout)
+        self.allow_private = allow_private
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, reactor: ReactorBase) -> GuardedResolver:
+        resolver = super().from_crawler(crawler, reactor)
+        resolver.allow_private = crawler.settings.getbool("SYNDIWATCH_ALLOW_PRIVATE")
+        return resolver
+
+    def getHostByName(self, name: str, timeout: Sequence[int] = ()) -> Deferred[str]:
+        deferred = super().getHostByName(name, timeout)
+        if not self.allow_private:
+            deferred.addCallback(self._refuse_private, name)
+        return deferred
+
+    def _refuse_private(self, answer: str, name: str) -> str:
+        address = parse_ip(answer)
+        reason = find_refusal(name, (address,)) if address is not None else None
+        if reason is None:
+            return answer
+        RESOLVER_REFUSALS[name] = reason
+        log.warning("%s", reason)
+        raise PrivateAddressRefused(reason)
 
 
 class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):

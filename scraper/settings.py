@@ -45,6 +45,7 @@ LOG_FILE = None  # Scrapy logs to stderr; stdout carries the FetchedPage stream.
 
 # Refuse loopback/private/link-local targets unless [network] allow_private = true.
 SYNDIWATCH_ALLOW_PRIVATE = False
+TWISTED_DNS_RESOLVER = "scraper.middlewares.GuardedResolver"
 # File descriptor the item stream is written to (None: sys.stdout); set by scraper.runner.
 SYNDIWATCH_OUTPUT_FD = None
 

@@ -222,3 +222,20 @@ def test_child_failure_raises_crawl_failed() -> None:
 def test_unknown_kind_is_refused_before_starting() -> None:
     with pytest.raises(UnknownCrawlKind, match="unknown crawl kind 'carrier-pigeon'"):
         list(run_crawl(CrawlJob(kind="carrier-pigeon", urls=())))
+
+
+def test_resolver_refuses_private_answers_even_without_the_middleware(site: HTTPServer) -> None:
+    """The connection-time lookup is checked too (a rebinding name passes the first check)."""
+    url = f"http://localhost:{site.port}/article"
+    site.clear_log()
+    pages = crawl(
+        [url],
+        SYNDIWATCH_ALLOW_PRIVATE=False,
+        DOWNLOADER_MIDDLEWARES={"scraper.middlewares.PrivateAddressGuardMiddleware": None},
+    )
+    assert pages[url].error_kind == "private_address"
+    assert pages[url].error == (
+        "refused: localhost resolves to 127.0.0.1, a loopback address"
+        " (set [network] allow_private = true to allow it)"
+    )
+    assert site.log == []
