@@ -194,7 +194,7 @@ def wrap_db_error(exc: DBAPIError, url: URL) -> StorageError:
 def _is_connect_error(exc: DBAPIError) -> bool:
     name = type(exc.orig).__name__ if exc.orig else ""
     message = str(exc.orig).lower()
-    return name == "OperationalError" and any(
+    return name in ("OperationalError", "DatabaseError") and any(
         hint in message
         for hint in (
             "unable to open",
@@ -204,5 +204,6 @@ def _is_connect_error(exc: DBAPIError) -> bool:
             "password authentication",
             "readonly",
             "disk i/o",
+            "not a database",
         )
     )
