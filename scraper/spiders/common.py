@@ -5,8 +5,9 @@ Kept apart from the spiders so each spider module holds only its crawl logic.
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,6 +30,20 @@ def parse_url_list(urls: Any) -> tuple[str, ...]:
         if text:
             unique.setdefault(text, None)
     return tuple(unique)
+
+
+def parse_mapping(value: Any, name: str) -> dict[str, Any]:
+    """Accept a mapping or a JSON object string (from `scrapy crawl -a meta=...`)."""
+    if value is None or value == "":
+        return {}
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{name} must be a JSON object: {exc}") from exc
+    if not isinstance(value, Mapping):
+        raise ValueError(f"{name} must be a JSON object, not {type(value).__name__}")
+    return dict(value)
 
 
 def check_url(url: str) -> str | None:

@@ -23,6 +23,7 @@ from scraper.spiders.common import (
     REQUEST_URL_KEY,
     check_url,
     decode_headers,
+    parse_mapping,
     parse_url_list,
     utc_now,
 )
@@ -38,6 +39,7 @@ class PagesSpider(scrapy.Spider):
     urls: a sequence of URLs (or one string, comma or space separated, for
     `scrapy crawl pages -a urls=...`); meta: echoed on every FetchedPage;
     options: reserved for kind-specific switches (none yet for "pages").
+    From the command line, meta and options are JSON objects.
     """
 
     name = "pages"
@@ -45,14 +47,14 @@ class PagesSpider(scrapy.Spider):
     def __init__(
         self,
         urls: Any = (),
-        meta: Mapping[str, Any] | None = None,
-        options: Mapping[str, Any] | None = None,
+        meta: Mapping[str, Any] | str | None = None,
+        options: Mapping[str, Any] | str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.urls = parse_url_list(urls)
-        self.job_meta = dict(meta or {})
-        self.options = dict(options or {})
+        self.job_meta = parse_mapping(meta, "meta")
+        self.options = parse_mapping(options, "options")
         self.pending: dict[str, None] = {}  # request URLs not yet reported, in order
         self._lost_sweep_sent = False
 
@@ -64,18 +66,25 @@ class PagesSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         for url in self.urls:
-            problem = check_url(url)
-            if problem is not None:
-                yield self.finish(url, status=0, problem=FetchError(problem, "other"))
-                continue
-            self.pending[url] = None
-            yield scrapy.Request(
+            yield self.request_for(url)
+
+    def request_for(self, url: str) -> scrapy.Request | FetchedPage:
+        """Return the request for `url`, or its error page when it cannot be fetched."""
+        problem = check_url(url)
+        if problem is not None:
+            return self.finish(url, status=0, problem=FetchError(problem, "other"))
+        try:
+            request = scrapy.Request(
                 url,
                 callback=self.parse,
                 errback=self.on_error,
                 dont_filter=True,  # a redirect back to a start URL is a loop, not a duplicate
                 meta={REQUEST_URL_KEY: url},
             )
+        except ValueError as exc:  # Scrapy's own URL checks, stricter in places
+            return self.finish(url, status=0, problem=FetchError(f"malformed URL: {exc}", "other"))
+        self.pending[url] = None
+        return request
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[FetchedPage]:
         """Turn any response (2xx, 3xx without Location, 4xx, 5xx) into a FetchedPage."""

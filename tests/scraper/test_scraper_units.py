@@ -36,7 +36,13 @@ from scraper.items import CrawlJob, FetchedPage
 from scraper.middlewares import PrivateAddressGuardMiddleware, PrivateAddressRefused, find_refusal
 from scraper.pipelines import FetchedPageStreamPipeline
 from scraper.registry import spider_name_for
-from scraper.spiders.common import REQUEST_URL_KEY, check_url, decode_headers, parse_url_list
+from scraper.spiders.common import (
+    REQUEST_URL_KEY,
+    check_url,
+    decode_headers,
+    parse_mapping,
+    parse_url_list,
+)
 from scraper.spiders.pages import LOST_MESSAGE, PagesSpider
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -191,6 +197,16 @@ def test_parse_url_list_accepts_a_string_and_drops_repeats() -> None:
     assert parse_url_list(["http://a/", "http://a/"]) == ("http://a/",)
 
 
+def test_parse_mapping_accepts_json_from_the_command_line() -> None:
+    assert parse_mapping('{"source_id": 4}', "meta") == {"source_id": 4}
+    assert parse_mapping({"a": 1}, "meta") == {"a": 1}
+    assert parse_mapping(None, "meta") == {}
+    with pytest.raises(ValueError, match="meta must be a JSON object"):
+        parse_mapping("[1, 2]", "meta")
+    with pytest.raises(ValueError, match="options must be a JSON object"):
+        parse_mapping("{oops", "options")
+
+
 def test_decode_headers_keeps_first_value_as_text() -> None:
     headers = Headers({"Set-Cookie": ["a=1", "b=2"], "X-Name": "caf\xe9".encode("latin-1")})
     assert decode_headers(headers) == {"Set-Cookie": "a=1", "X-Name": "café"}
@@ -201,6 +217,17 @@ def make_spider(**kwargs: object) -> PagesSpider:
     spider = PagesSpider.from_crawler(crawler, **kwargs)
     crawler.spider = spider
     return spider
+
+
+def test_start_turns_unfetchable_urls_into_pages_and_keeps_going() -> None:
+    spider = make_spider(urls=["file:///etc/passwd", "https://news.example/a"])
+    refused = spider.request_for("file:///etc/passwd")
+    assert isinstance(refused, FetchedPage)
+    assert refused.error_kind == "other"
+    request = spider.request_for("https://news.example/a")
+    assert isinstance(request, Request)
+    assert request.meta[REQUEST_URL_KEY] == "https://news.example/a"
+    assert list(spider.pending) == ["https://news.example/a"]
 
 
 def test_callback_turns_a_response_into_a_page() -> None:
