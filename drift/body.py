@@ -191,7 +191,11 @@ def find_body_links(
     blocks_ok: dict[HtmlElement, bool] = {}
     links: list[Link] = []
     seen: set[tuple[str, str]] = set()
+    haystack = "\n".join(wanted)
     for a in tree.iter("a"):
+        anchor = element_text(a)
+        if anchor and anchor not in haystack:
+            continue  # cheap test first: navigation anchors are not in the body text
         block = _link_block(a)
         if block not in blocks_ok:
             blocks_ok[block] = _block_matches(block, wanted)

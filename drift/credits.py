@@ -145,7 +145,9 @@ def find_credit_lines(tree: HtmlElement) -> tuple[tuple[Credit, str], ...]:
     seen_blocks: set[HtmlElement] = set()  # elements, not id(): lxml reuses dead proxies' ids
     found: list[tuple[Credit, str]] = []
     seen: set[tuple[str, str]] = set()
-    for el in tree.xpath("//body//*[text()[contains(., ':') or contains(., '：')]]"):
+    for el in tree.xpath(
+        "//body//*[not(self::script or self::style)][text()[contains(., ':') or contains(., '：')]]"
+    ):
         if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
             continue
         block = _block_ancestor(el)

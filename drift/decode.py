@@ -30,6 +30,7 @@ _AS_CP1252 = frozenset({"iso-8859-1", "latin-1", "latin1", "ascii", "us-ascii", 
 _MOJIBAKE = re.compile(
     "[ÂÃ][\u0080-\u00bf]|â€[\u0080-\u00bf\u2018-\u203a™œ]|Ã[©¨¡¢£¤§ª«¬®¯°±²³´µ¶·¸¹º»¼½¾¿]"
 )
+_MOJIBAKE_MARKERS = ("Ã", "Â", "â€")
 _WESTERN_SINGLE_BYTE = ("cp125", "latin", "iso8859", "mac_", "cp437", "cp850", "ascii")
 _SNIFF_BYTES = 4096
 _DETECT_BYTES = 200_000
@@ -123,7 +124,7 @@ def _detect(data: bytes) -> str:
 
 def _repair_mojibake(text: str) -> str:
     """Undo UTF-8-read-as-cp1252 only when the whole text round-trips cleanly."""
-    if not _MOJIBAKE.search(text):
+    if not any(marker in text for marker in _MOJIBAKE_MARKERS) or not _MOJIBAKE.search(text):
         return text
     try:
         repaired = text.encode("cp1252").decode("utf-8")

@@ -8,7 +8,7 @@ vocabularies in drift.patterns.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from lxml.html import HtmlElement
@@ -51,15 +51,20 @@ def find_authors(
     tree: HtmlElement, meta: Mapping[str, str], jsonld: Mapping[str, Any], prov: dict[str, str]
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Return (authors, agencies named as authors); generic names only when nothing else."""
-    candidates: list[tuple[str, list[str]]] = [
-        ("json-ld", jsonld_names(jsonld.get("author")) + jsonld_names(jsonld.get("creator"))),
-        ("meta", _meta_authors(meta)),
-        ("markup", _markup_authors(tree)),
-        ("byline-text", _byline_text_authors(tree)),
+    # Callables: the markup and text scans cost a tree walk, so they run only when needed.
+    candidates: list[tuple[str, Callable[[], list[str]]]] = [
+        (
+            "json-ld",
+            lambda: jsonld_names(jsonld.get("author")) + jsonld_names(jsonld.get("creator")),
+        ),
+        ("meta", lambda: _meta_authors(meta)),
+        ("markup", lambda: _markup_authors(tree)),
+        ("byline-text", lambda: _byline_text_authors(tree)),
     ]
     agencies: list[str] = []
     fallback: tuple[str, tuple[str, ...]] | None = None
-    for source, names in candidates:
+    for source, read in candidates:
+        names = read()
         people: list[str] = []
         for name in names:
             agency = canonical_wire_service(name)
