@@ -212,3 +212,24 @@ class ReviewEvent(Base):
     note: Mapped[str | None] = mapped_column(Text)
     reviewer: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime]
+
+
+class PageTrace(Base):
+    """What discovery last saw at a canonical URL (revision 0003): copies and non-copies alike.
+
+    A non-copy keeps only this row (no snapshot), so an unchanged page is neither
+    fetched again from a sitemap nor matched again. `stories_upto` is the highest
+    story id the page was matched against; `copy_of` the story ids it copies.
+    """
+
+    __tablename__ = "page_traces"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(16))
+    copy_of: Mapped[list[int]] = mapped_column(JSON)
+    stories_upto: Mapped[int] = mapped_column(Integer, default=0)
+    first_seen: Mapped[datetime]
+    last_fetched: Mapped[datetime]
+    last_changed: Mapped[datetime]

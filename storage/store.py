@@ -7,7 +7,7 @@ The work of each verb lives in storage.catalog, storage.pages and storage.copies
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from types import TracebackType
@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from drift.model import Article, CopyAnalysis
-from storage import catalog, copies, desk, pages
+from storage import catalog, copies, desk, pages, traces
 from storage.convert import utc
 from storage.engine import (
     WRITE_OPTION,
@@ -43,6 +43,7 @@ from storage.records import (
     StoryReport,
     StorySummary,
 )
+from storage.traces import TraceRecord
 
 T = TypeVar("T")
 
@@ -285,3 +286,19 @@ class Store:
 
     def inactive_findings(self, copy_id: int) -> list[FindingRecord]:
         return self._read(desk.inactive_findings, copy_id)
+
+    # Discovery traces (storage.traces) ----------------------------------------------
+
+    def get_traces(self, urls: Sequence[str]) -> dict[str, TraceRecord]:
+        """The page traces of those canonical `urls` that have one."""
+        return self._read(traces.get_traces, urls)
+
+    def traces_under(self, prefix: str) -> dict[str, datetime]:
+        """{url: last_fetched} of every page trace whose URL starts with `prefix`."""
+        return self._read(traces.traces_under, prefix)
+
+    def record_traces(self, batch: Sequence[TraceRecord]) -> int:
+        """Upsert a batch of page traces in one transaction."""
+        if not batch:
+            return 0
+        return self._write(traces.record_traces, batch)
