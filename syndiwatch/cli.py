@@ -18,6 +18,7 @@ from syndiwatch.commands.check import check, extract
 from syndiwatch.commands.demo import demo
 from syndiwatch.commands.manage import source, story
 from syndiwatch.commands.report import report
+from syndiwatch.commands.serve import serve
 
 
 def _setup_logging(verbose: int, quiet: int) -> None:
@@ -46,5 +47,5 @@ def main(
     ctx.call_on_close(app.close)
 
 
-for _command in (check, extract, story, source, report, demo):
+for _command in (check, extract, story, source, report, demo, serve):
     main.add_command(_command)

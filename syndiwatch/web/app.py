@@ -1,0 +1,95 @@
+"""The review desk's Starlette application: routes, middleware and templates.
+
+`create_app(store, token=...)` wires the HTML pages (syndiwatch.web.pages),
+the JSON API (syndiwatch.web.api) and the static stylesheet behind the
+security middleware. It never starts a scheduler: the desk only reads and
+records review decisions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from storage import Store
+from syndiwatch.report import iso
+from syndiwatch.web import api, pages
+from syndiwatch.web.alignview import mark_kind
+from syndiwatch.web.safety import safe_href, show_text
+from syndiwatch.web.security import SecurityHeadersMiddleware, session_secret
+from syndiwatch.web.views import code_badges
+
+HERE = Path(__file__).parent
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def make_environment() -> Environment:
+    """The Jinja2 environment: autoescape on for every template, scraped-text filters."""
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["scraped"] = show_text
+    env.filters["href"] = safe_href
+    env.filters["iso"] = iso
+    env.filters["when"] = _when
+    env.filters["pct"] = lambda v: f"{float(v or 0):.0%}"
+    env.globals["mark_kind"] = mark_kind
+    env.globals["code_badges"] = code_badges
+    return env
+
+
+def _when(ts: datetime | None) -> str:
+    return ts.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if ts else "—"
+
+
+def create_app(
+    store: Store,
+    *,
+    token: str | None = None,
+    now: Callable[[], datetime] = utcnow,
+    secure_cookies: bool = False,
+) -> Starlette:
+    """Build the review desk over `store`. Without `token` the desk is read-only."""
+    routes = [
+        *pages.ROUTES,
+        *api.ROUTES,
+        Route("/api/openapi.json", api.openapi_document, methods=["GET"]),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    middleware = [
+        Middleware(SecurityHeadersMiddleware),
+        Middleware(
+            SessionMiddleware,
+            secret_key=session_secret(token),
+            session_cookie="syndiwatch_desk",
+            same_site="strict",
+            https_only=secure_cookies,
+            max_age=12 * 3600,
+        ),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        exception_handlers=pages.EXCEPTION_HANDLERS,
+    )
+    app.state.store = store
+    app.state.token = token or None
+    app.state.now = now
+    app.state.templates = Jinja2Templates(env=make_environment())
+    return app

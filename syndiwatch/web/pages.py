@@ -1,0 +1,217 @@
+"""The HTML pages of the review desk: stories, one story's copies, one copy, runs, sign-in.
+
+Handlers are thin: they parse the request, call Store verbs in the thread pool
+(syndiwatch.web.views builds the view models) and render a Jinja2 template.
+Review forms post here; only a signed-in session with a valid CSRF token may.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from storage.errors import StorageError, UnknownRecord
+from syndiwatch.report import render_csv, render_json
+from syndiwatch.web import views
+from syndiwatch.web.security import (
+    CSRF_FIELD,
+    clean_name,
+    csrf_ok,
+    csrf_token,
+    sign_in,
+    sign_out,
+    signed_in_as,
+    token_matches,
+)
+
+MAX_NOTE = 2000
+MAX_ID = 2**62
+
+
+def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+    """Render a template with what every page shows: who is signed in, read-only, CSRF."""
+    base = {
+        "user": signed_in_as(request),
+        "read_only": not request.app.state.token,
+        "csrf": csrf_token(request),
+        "csrf_field": CSRF_FIELD,
+        "path": request.url.path,
+    }
+    templates = request.app.state.templates
+    return templates.TemplateResponse(request, name, {**base, **context}, status_code=status)  # type: ignore[no-any-return]
+
+
+def path_id(request: Request, name: str) -> int:
+    """A numeric path parameter, 404 when it cannot name a row."""
+    raw = str(request.path_params.get(name, ""))
+    if not raw.isascii() or not raw.isdigit() or int(raw) > MAX_ID:
+        raise HTTPException(404, f"no such {name.removesuffix('_id')}")
+    return int(raw)
+
+
+async def stories_page(request: Request) -> Response:
+    search = (request.query_params.get("q") or "").strip()[:200]
+    store = request.app.state.store
+    summaries = await run_in_threadpool(store.story_summaries, search or None)
+    return render(request, "stories.html", {"summaries": summaries, "search": search})
+
+
+async def story_page(request: Request) -> Response:
+    store = request.app.state.store
+    story = await run_in_threadpool(views.find_story, store, request.path_params["ref"])
+    if story is None:
+        raise HTTPException(404, "no such story")
+    try:
+        query = views.parse_copy_query(request.query_params)
+    except views.BadQuery as exc:
+        raise HTTPException(400, str(exc)) from None
+    page = await run_in_threadpool(store.query_copies, story.id, query)
+    codes = await run_in_threadpool(store.story_codes, story.id)
+    number = query.offset // query.limit + 1
+    pages = max(1, -(-page.total // query.limit))
+    context = {
+        "story": story,
+        "page": page,
+        "query": query,
+        "codes": codes,
+        "number": number,
+        "pages": pages,
+        "qs": lambda **kw: urlencode(views.query_params(query, **kw)),
+        "filters": urlencode(views.query_params(query, page=1)),
+        "severities": views.SEVERITIES,
+        "statuses": views.STATUSES,
+        "review_states": views.REVIEW_STATES,
+    }
+    return render(request, "story.html", context)
+
+
+async def story_export(request: Request) -> Response:
+    store = request.app.state.store
+    story = await run_in_threadpool(views.find_story, store, request.path_params["ref"])
+    if story is None:
+        raise HTTPException(404, "no such story")
+    try:
+        query = views.parse_copy_query(request.query_params)
+    except views.BadQuery as exc:
+        raise HTTPException(400, str(exc)) from None
+    fmt = request.path_params["fmt"]
+    if fmt not in ("csv", "json"):
+        raise HTTPException(404, "exports are export.csv and export.json")
+    copies = await run_in_threadpool(views.all_matching, store, story.id, query)
+    data = views.report_json(story, copies, request.app.state.now())
+    filename = f"{story.public_id}-copies.{fmt}"
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    if fmt == "csv":
+        return Response(render_csv(data), media_type="text/csv; charset=utf-8", headers=headers)
+    return Response(render_json(data), media_type="application/json", headers=headers)
+
+
+async def copy_page(request: Request) -> Response:
+    store = request.app.state.store
+    detail = await run_in_threadpool(views.copy_detail, store, path_id(request, "copy_id"))
+    if detail is None:
+        raise HTTPException(404, "no such copy")
+    return render(request, "copy.html", {"d": detail, "review_states": views.REVIEW_STATES})
+
+
+async def runs_page(request: Request) -> Response:
+    store = request.app.state.store
+    runs = await run_in_threadpool(store.list_runs, 50)
+    sources = await run_in_threadpool(store.list_sources)
+    stories = {s.id: s for s in await run_in_threadpool(store.list_stories)}
+    return render(request, "runs.html", {"runs": runs, "sources": sources, "stories": stories})
+
+
+async def _review_form(request: Request) -> tuple[str, str | None, str]:
+    """Check who may post, then read (state, note, reviewer) from the form."""
+    if not request.app.state.token:
+        raise HTTPException(403, "The desk is read-only: no web token is configured.")
+    form = await request.form(max_files=0, max_fields=10)
+    if not csrf_ok(request, str(form.get(CSRF_FIELD) or "")):
+        raise HTTPException(403, "The form expired or came from another site; reload the page.")
+    user = signed_in_as(request)
+    if user is None:
+        raise HTTPException(403, "Sign in with the desk token to review.")
+    state = str(form.get("state") or "")
+    if state not in views.REVIEW_STATES:
+        raise HTTPException(400, f"state must be one of {', '.join(views.REVIEW_STATES)}")
+    note = str(form.get("note") or "").strip()[:MAX_NOTE] or None
+    return state, note, user
+
+
+async def review_finding(request: Request) -> Response:
+    finding_id = path_id(request, "finding_id")
+    state, note, user = await _review_form(request)
+    store = request.app.state.store
+    try:
+        await run_in_threadpool(
+            store.review_finding, finding_id, state, note=note, by=user, now=request.app.state.now()
+        )
+    except UnknownRecord:
+        raise HTTPException(404, "no such finding") from None
+    copy_id = await run_in_threadpool(store.finding_copy_id, finding_id)
+    return RedirectResponse(f"/copies/{copy_id}#finding-{finding_id}", status_code=303)
+
+
+async def review_copy(request: Request) -> Response:
+    copy_id = path_id(request, "copy_id")
+    state, note, user = await _review_form(request)
+    store = request.app.state.store
+    try:
+        await run_in_threadpool(
+            store.set_copy_review, copy_id, state, note=note, by=user, now=request.app.state.now()
+        )
+    except UnknownRecord:
+        raise HTTPException(404, "no such copy") from None
+    return RedirectResponse(f"/copies/{copy_id}#review", status_code=303)
+
+
+async def login_page(request: Request) -> Response:
+    if request.method == "GET":
+        return render(request, "login.html", {"error": None})
+    if not request.app.state.token:
+        raise HTTPException(403, "The desk is read-only: no web token is configured.")
+    form = await request.form(max_files=0, max_fields=10)
+    if not csrf_ok(request, str(form.get(CSRF_FIELD) or "")):
+        raise HTTPException(403, "The form expired or came from another site; reload the page.")
+    if not token_matches(request, str(form.get("token") or "")):
+        return render(request, "login.html", {"error": "That token is not right."}, status=403)
+    sign_in(request, clean_name(str(form.get("name") or "")) or "reviewer")
+    return RedirectResponse("/", status_code=303)
+
+
+async def logout(request: Request) -> Response:
+    form = await request.form(max_files=0, max_fields=10)
+    if not csrf_ok(request, str(form.get(CSRF_FIELD) or "")):
+        raise HTTPException(403, "The form expired or came from another site; reload the page.")
+    sign_out(request)
+    return RedirectResponse("/", status_code=303)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Errors as a page (or JSON under /api/): status and one line."""
+    status = exc.status_code if isinstance(exc, HTTPException) else 503
+    detail = exc.detail if isinstance(exc, HTTPException) else f"Database unavailable: {exc}"
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": detail}, status_code=status)
+    return render(request, "error.html", {"status": status, "message": detail}, status=status)
+
+
+ROUTES = [
+    Route("/", stories_page, methods=["GET"]),
+    Route("/stories/{ref}", story_page, methods=["GET"]),
+    Route("/stories/{ref}/export.{fmt:str}", story_export, methods=["GET"]),
+    Route("/copies/{copy_id}", copy_page, methods=["GET"]),
+    Route("/copies/{copy_id}/review", review_copy, methods=["POST"]),
+    Route("/findings/{finding_id}/review", review_finding, methods=["POST"]),
+    Route("/runs", runs_page, methods=["GET"]),
+    Route("/login", login_page, methods=["GET", "POST"]),
+    Route("/logout", logout, methods=["POST"]),
+]
+EXCEPTION_HANDLERS: dict[Any, Any] = {HTTPException: http_error, StorageError: http_error}
