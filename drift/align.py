@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from drift.dates import find_dates
@@ -59,7 +60,7 @@ def sentence_key(text: str) -> str:
     return " ".join(t.norm for t in tokenize(text))
 
 
-def similarity(a: str, b: str, *, score_cutoff: float | None = None, **_: object) -> float:
+def similarity(a: str, b: str) -> float:
     """Character similarity (0-100), forgiving clauses moved within a sentence."""
     return float(max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b)))
 
@@ -105,10 +106,11 @@ def _fuzzy(orig: list[str], dup: list[str], used_o: set[int], used_c: set[int]) 
     step = max(1, _CDIST_CHUNK // len(rest_o))
     for lo in range(0, len(rest_c), step):
         chunk = rest_c[lo : lo + step]
-        scores = process.cdist(
-            [orig[i] for i in rest_o], [dup[j] for j in chunk], scorer=similarity,
-            score_cutoff=PAIR_MIN, workers=1,
-        )  # fmt: skip
+        queries, choices = [orig[i] for i in rest_o], [dup[j] for j in chunk]
+        scores = np.maximum(
+            process.cdist(queries, choices, scorer=fuzz.ratio, score_cutoff=PAIR_MIN),
+            process.cdist(queries, choices, scorer=fuzz.token_sort_ratio, score_cutoff=PAIR_MIN),
+        )
         for a, b in zip(*scores.nonzero(), strict=True):
             cells.append((float(scores[a, b]), rest_o[a], chunk[b]))
     cells.sort(key=lambda c: (-c[0], c[1], c[2]))

@@ -9,6 +9,7 @@ severity but add nothing (they say what happened to a page, not how it drifted).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from drift.model import SEVERITY_RANK, Finding, Severity
@@ -31,4 +32,4 @@ def score_findings(findings: Sequence[Finding]) -> tuple[int, Severity]:
         repeat = seen.get(finding.code, 0)
         seen[finding.code] = repeat + 1
         total += WEIGHTS[finding.severity] * REPEAT_DECAY**repeat
-    return min(100, round(total)), severity
+    return min(100, math.floor(total + 0.5)), severity

@@ -39,17 +39,16 @@ class Fact:
     copy_at: int | None = None
 
 
-def excerpt(text: str, at: int | None, radius: int = 40) -> str:
-    """The words around offset `at`: the smallest passage showing one fact."""
+def excerpt(text: str, at: int | None, radius: int = 3) -> str:
+    """The `radius` words either side of offset `at`: the smallest passage showing one fact."""
     if at is None:
         return text
-    start = max(0, at - radius)
-    end = min(len(text), at + radius)
-    while start > 0 and not text[start - 1].isspace():
-        start -= 1
-    while end < len(text) and not text[end].isspace():
-        end += 1
-    return ("…" if start > 0 else "") + text[start:end].strip() + ("…" if end < len(text) else "")
+    spans = [m.span() for m in re.finditer(r"\S+", text)]
+    hit = next((k for k, (s, e) in enumerate(spans) if e > at), len(spans) - 1)
+    lo, hi = max(0, hit - radius), min(len(spans) - 1, hit + radius)
+    head = "…" if lo > 0 else ""
+    tail = "…" if hi < len(spans) - 1 else ""
+    return head + text[spans[lo][0] : spans[hi][1]] + tail
 
 
 def facts_to_findings(pair: PassagePair, facts: Sequence[Fact]) -> list[Finding]:

@@ -25,7 +25,7 @@ BOILERPLATE = re.compile(
 )
 # A line of this many words or fewer without an end mark is a label, not a passage.
 LABEL_MAX_WORDS = 4
-_SITE_SEP = re.compile(r"\s+[|\-–—:·•»]\s+")
+_SITE_SEP = re.compile(r"\s*:\s+|\s+[|\-–—·•»]\s+")
 _TITLE_STOP = frozenset(
     str.split("""a an the of to in on at for and or is are was were by with as""")
 )
