@@ -50,17 +50,20 @@ class _CrawlChild:
     """One child process plus the threads that drain its stdout and stderr."""
 
     def __init__(self, job: CrawlJob) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "scraper.runner"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            cwd=PACKAGE_ROOT,
-            start_new_session=True,  # its own process group, so a kill takes every descendant
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-        )
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "scraper.runner"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                cwd=PACKAGE_ROOT,
+                start_new_session=True,  # own process group: a kill takes every descendant
+                text=True,
+                encoding="utf-8",
+                errors="replace",
+            )
+        except OSError as exc:
+            raise CrawlFailed(f"could not start the crawl process: {exc}") from exc
         self.lines: queue.Queue[object] = queue.Queue()
         self.stderr_tail: collections.deque[str] = collections.deque(maxlen=STDERR_TAIL_LINES)
         assert self.process.stdout is not None
