@@ -37,6 +37,11 @@ _NON_ARTICLE_HREF = re.compile(r"^\s*(#|javascript:|$)", re.IGNORECASE)
 # An articleBody this much longer than the extracted text means the extractor missed text.
 _JSONLD_PREFERENCE = 1.3
 _NAIVE_MIN_WORDS = 8
+# A same-class container joins the body only when it reads like body text: at least
+# three sentence-length paragraphs (a teaser box has one or two; tuned on the benchmark).
+_MAX_SECTIONS = 30
+_SECTION_MIN_WORDS = 12
+_SECTION_MIN_PARAS = 3
 # Paragraphs recur legitimately (recipes, schedules: the shared benchmark's gold keeps
 # them), so only an immediate repeat of a paragraph this long is dropped.
 _DEDUPE_MIN_WORDS = 20
@@ -63,6 +68,8 @@ def extract_paragraphs(
             paragraphs = from_jsonld  # same text, but the JSON-LD keeps the paragraph breaks
     if not paragraphs:
         paragraphs = _naive_paragraphs(tree)
+    else:
+        paragraphs = _join_split_sections(tree, paragraphs)
     return _strip_leading_teasers(_filter_paragraphs(paragraphs, title))
 
 
@@ -113,6 +120,49 @@ def _lines(el: etree._Element) -> list[str]:
     walk(el)
     lines.append(clean_text("".join(buf)))
     return [line for line in lines if line]
+
+
+def _join_split_sections(tree: HtmlElement, paragraphs: list[str]) -> list[str]:
+    """Add the body's other sections when ad blocks split it into same-class containers."""
+    hits = tree.xpath("//p[starts-with(normalize-space(.), $s)]", s=paragraphs[0][:40])
+    if len(hits) != 1:
+        return paragraphs
+    container = hits[0].getparent()
+    cls = container.get("class") if container is not None else None
+    if not cls:
+        return paragraphs
+    sections = tree.xpath("//*[@class=$c]", c=cls)
+    if not 2 <= len(sections) <= _MAX_SECTIONS:
+        return paragraphs
+    known = set(paragraphs)
+    before: list[str] = []
+    after: list[str] = []
+    target = before
+    for section in sections:
+        if section is container:
+            target = after
+            continue
+        if _related(section, container):
+            continue
+        texts = [t for t in _section_paragraphs(section) if t not in known]
+        if sum(len(t.split()) >= _SECTION_MIN_WORDS for t in texts) >= _SECTION_MIN_PARAS:
+            target.extend(texts)
+    return before + paragraphs + after if before or after else paragraphs
+
+
+def _related(a: HtmlElement, b: HtmlElement) -> bool:
+    return any(x is b for x in a.iterancestors()) or any(x is a for x in b.iterancestors())
+
+
+def _section_paragraphs(section: HtmlElement) -> list[str]:
+    out = []
+    for p in section.iter("p", "h2", "h3", "li", "blockquote"):
+        if p.tag != "p" and p.find(".//p") is not None:
+            continue
+        text = element_text(p)
+        if text and not is_boilerplate_line(text):
+            out.append(text)
+    return out
 
 
 def _split_article_body(body: str) -> list[str]:
