@@ -141,7 +141,7 @@ def article_html() -> str:
     return ARTICLE_HTML
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def closed_port() -> int:
     """A loopback port nothing listens on."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:

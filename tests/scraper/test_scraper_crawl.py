@@ -10,6 +10,7 @@ from pytest_httpserver import HTTPServer
 from scraper.errors import CrawlFailed, CrawlTimeout, UnknownCrawlKind
 from scraper.items import CrawlJob, FetchedPage
 from scraper.runner import run_crawl
+from scraper.spiders.pages import LOST_MESSAGE
 
 TEST_UA = "syndiwatch-test/1.0 (+http://127.0.0.1/)"
 # Fast and deterministic on loopback: no politeness delay, no retries, a short timeout.
@@ -38,7 +39,9 @@ def crawl(urls: list[str], **settings: Any) -> dict[str, FetchedPage]:
 
 
 @pytest.fixture(scope="module")
-def loopback_crawl(site: HTTPServer, tricky_server: Any) -> dict[str, FetchedPage]:
+def loopback_crawl(
+    site: HTTPServer, tricky_server: Any, closed_port: int
+) -> dict[str, FetchedPage]:
     """One crawl of every case that loopback fixtures can show (allow_private on)."""
     urls = [
         site.url_for("/article"),
@@ -49,7 +52,7 @@ def loopback_crawl(site: HTTPServer, tricky_server: Any) -> dict[str, FetchedPag
         tricky_server.url("/hang?tag=download-timeout"),
         tricky_server.url("/big"),
         tricky_server.url("/big-stream"),
-        "http://127.0.0.1:1/closed",
+        f"http://127.0.0.1:{closed_port}/closed",
         "http://nx.invalid/page",
         "ftp://127.0.0.1/file.txt",
         "http:///no-host",
@@ -127,9 +130,10 @@ def test_page_over_size_limit(
     assert (page.error_kind, page.body) == ("too_large", b"")
 
 
-def test_connection_refused(loopback_crawl: dict[str, FetchedPage]) -> None:
-    page = loopback_crawl["http://127.0.0.1:1/closed"]
-    assert (page.error, page.error_kind) == ("connection refused by 127.0.0.1:1", "refused")
+def test_connection_refused(loopback_crawl: dict[str, FetchedPage], closed_port: int) -> None:
+    page = loopback_crawl[f"http://127.0.0.1:{closed_port}/closed"]
+    assert page.error == f"connection refused by 127.0.0.1:{closed_port}"
+    assert page.error_kind == "refused"
 
 
 def test_dns_failure(loopback_crawl: dict[str, FetchedPage]) -> None:
@@ -239,3 +243,12 @@ def test_resolver_refuses_private_answers_even_without_the_middleware(site: HTTP
         " (set [network] allow_private = true to allow it)"
     )
     assert site.log == []
+
+
+def test_url_dropped_silently_inside_the_crawl_is_still_reported(closed_port: int) -> None:
+    """Scrapy's UrlLengthMiddleware drops a long URL without an errback; the spider notices."""
+    long_url = f"http://127.0.0.1:{closed_port}/" + "x" * 40
+    short_url = f"http://127.0.0.1:{closed_port}/"
+    pages = crawl([long_url, short_url], URLLENGTH_LIMIT=len(short_url) + 5)
+    assert (pages[long_url].error, pages[long_url].error_kind) == (LOST_MESSAGE, "other")
+    assert pages[short_url].error_kind == "refused"
