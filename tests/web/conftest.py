@@ -1,93 +1,21 @@
-"""Review desk fixtures: a database filled by the real pipeline, and clients over it.
+"""Review desk fixtures: a pipeline-filled database per test, and clients over it.
 
-The demo sites are fetched on 127.0.0.1, normalised by drift.normalise, analysed
-by drift.analyse_copy and stored through Store verbs, once per session; each
-test gets its own copy of that SQLite file. A hostile copy (script tags,
-onerror=, javascript: links, </textarea>, U+202E) is stored beside them.
+The data and helpers live in deskdata.py (importable by the test modules).
 """
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
-import httpx
 import pytest
+from deskdata import T0, TOKEN, DeskData, fill_desk
 from starlette.testclient import TestClient
 
-from drift.analyse import analyse_copy
-from drift.normalise import normalise
 from storage import Store, open_store
 from syndiwatch.demo.server import DemoSites
 from syndiwatch.web import create_app
-
-T0 = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
-TOKEN = "desk-test-token"
-HOSTILE_URL = "https://hostile.example/a/1"
-NUMBER_SITE = "coastal"
-
-
-@dataclass(frozen=True)
-class DeskData:
-    path: Path
-    story_id: int
-    original_url: str
-    copy_ids: dict[str, int]  # site key (or "hostile") -> copy id
-
-    @property
-    def url(self) -> str:
-        return f"sqlite:///{self.path}"
-
-
-def hostile_html(original_html: str) -> str:
-    """The original page with hostile strings put into headline, byline, body and links."""
-    evil = (
-        "<p>Dockworkers said &lt;script&gt;alert('xss')&lt;/script&gt; and "
-        "&lt;img src=x onerror=alert(1)&gt; then &lt;/textarea&gt;&lt;b&gt;bold&lt;/b&gt; "
-        "and the \u202eelbisivni\u202c override was 2,800 strong.</p>"
-        '<p><a href="javascript:alert(document.cookie)">Read the original article</a></p>'
-    )
-    html = original_html.replace("</article>", evil + "</article>", 1)
-    html = html.replace("<title>", "<title>&lt;script&gt;alert('title')&lt;/script&gt; ", 1)
-    return html.replace(
-        "</head>", '<link rel="canonical" href="javascript:alert(2)"></head>', 1
-    )
-
-
-def fill_desk(store: Store, sites: DemoSites) -> DeskData:
-    """Fetch the demo pages on loopback and store original, copies and analyses."""
-    with httpx.Client(timeout=10) as http:
-        pages = {u: http.get(u) for u in [sites.original_url, *sites.candidate_urls]}
-    original = pages[sites.original_url]
-    orig_article = normalise(original.content, sites.original_url, dict(original.headers))
-    store.record_fetch(
-        sites.original_url, status=200, body=original.content, headers={},
-        article=orig_article, fetched_at=T0,
-    )  # fmt: skip
-    story = store.add_story(sites.original_url, name="Port strike", now=T0)
-    copy_ids: dict[str, int] = {}
-    bodies = {u: r.content for u, r in pages.items() if u != sites.original_url}
-    bodies[HOSTILE_URL] = hostile_html(original.text).encode()
-    for url, body in bodies.items():
-        article = normalise(body, url, {"content-type": "text/html; charset=utf-8"})
-        snap = store.record_fetch(
-            url, status=200, body=body, headers={}, article=article, fetched_at=T0
-        )
-        record = store.record_analysis(
-            story.id, url, snapshot_id=snap.id, analysis=analyse_copy(orig_article, article),
-            discovered_via="url", title=article.title, now=T0,
-        )  # fmt: skip
-        if record is not None:
-            key = "hostile" if url == HOSTILE_URL else _site_of(sites, url)
-            copy_ids[key] = record.id
-    return DeskData(Path(), story.id, sites.original_url, copy_ids)
-
-
-def _site_of(sites: DemoSites, url: str) -> str:
-    return next(key for key, base in sites.sites.items() if url.startswith(base + "/"))
 
 
 @pytest.fixture(scope="session")
@@ -103,7 +31,9 @@ def desk(desk_template: DeskData, tmp_path: Path) -> DeskData:
     """A private copy of the filled database for one test."""
     path = tmp_path / "desk.db"
     shutil.copyfile(desk_template.path, path)
-    return DeskData(path, desk_template.story_id, desk_template.original_url, desk_template.copy_ids)
+    return DeskData(
+        path, desk_template.story_id, desk_template.original_url, desk_template.copy_ids
+    )
 
 
 @pytest.fixture
@@ -123,21 +53,3 @@ def client(desk_store: Store) -> Iterator[TestClient]:
 def readonly_client(desk_store: Store) -> Iterator[TestClient]:
     with TestClient(create_app(desk_store, token=None, now=lambda: T0)) as c:
         yield c
-
-
-def csrf_of(client: TestClient, path: str = "/") -> str:
-    """Load a page and read the session's CSRF token from its forms."""
-    import re
-
-    html = client.get(path).text
-    m = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert m, "no CSRF field on " + path
-    return m.group(1)
-
-
-def sign_in(client: TestClient, name: str = "Ana") -> None:
-    token = csrf_of(client, "/login")
-    r = client.post(
-        "/login", data={"csrf_token": token, "token": TOKEN, "name": name}, follow_redirects=False
-    )
-    assert r.status_code == 303, r.text
