@@ -11,6 +11,9 @@ from scraper.errors import UnknownCrawlKind
 
 SPIDER_FOR_KIND: dict[str, str] = {
     "pages": "pages",
+    "feed": "feed",
+    "sitemap": "sitemap",
+    "site": "site",
 }
 
 
