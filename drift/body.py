@@ -48,6 +48,7 @@ _DEDUPE_MIN_WORDS = 20
 # Headline-like lines (no full stop, few words) running at the top of the body are
 # related-story teasers when there are at least this many of them.
 _TEASER_RUN = 3
+_TRAILING_TEASER_RUN = 2
 _TEASER_MAX_WORDS = 20
 _TEASER_REST_FACTOR = 3
 _SENTENCE_END = (".", "!", "?", "。", "…", ":")
@@ -70,7 +71,7 @@ def extract_paragraphs(
         paragraphs = _naive_paragraphs(tree)
     else:
         paragraphs = _join_split_sections(tree, paragraphs)
-    return _strip_leading_teasers(_filter_paragraphs(paragraphs, title))
+    return _strip_trailing_teasers(_strip_leading_teasers(_filter_paragraphs(paragraphs, title)))
 
 
 def _trafilatura_paragraphs(tree: HtmlElement, url: str) -> list[str]:
@@ -218,6 +219,21 @@ def _strip_leading_teasers(paragraphs: list[str]) -> list[str]:
         return paragraphs
     rest = paragraphs[lead:]
     if _word_count(rest) < _TEASER_REST_FACTOR * _word_count(paragraphs[:lead]):
+        return paragraphs
+    return rest
+
+
+def _strip_trailing_teasers(paragraphs: list[str]) -> list[str]:
+    """Drop a run of headline-like lines (more-stories links) after the last sentence."""
+    tail = 0
+    for para in reversed(paragraphs):
+        if _is_sentence(para) or len(para.split()) > _TEASER_MAX_WORDS:
+            break
+        tail += 1
+    if tail < _TRAILING_TEASER_RUN:
+        return paragraphs
+    rest = paragraphs[: len(paragraphs) - tail]
+    if _word_count(rest) < _TEASER_REST_FACTOR * _word_count(paragraphs[len(rest) :]):
         return paragraphs
     return rest
 

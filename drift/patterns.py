@@ -199,7 +199,16 @@ BOILERPLATE_LINE_RE: re.Pattern[str] = re.compile(
     r"read more|read more:?.{0,80}|related|related:.{0,120}|related articles?|most read|"
     r"most popular|recommended|share|share this(?: article| story)?|share on \w+|"
     r"follow us on .{0,40}|sign up for .{0,80}newsletter.{0,40}|subscribe(?: now)?|"
-    r"click here to .{0,60}|tap here to .{0,60}|watch:.{0,80}|listen to this article)$",
+    r"click here to .{0,60}|tap here to .{0,60}|watch:.{0,80}|listen to this article|"
+    r"comments?|\d+ comments?|leave a comment|don'?t miss|more:?|see more:.{0,120}|"
+    r"you may also like.{0,40}|you might also like.{0,40}|also on .{0,150}|also:.{0,100}|"
+    r"\[?related(?: post| story| article)?:.{0,150}\]?|filed under:.{0,100}|"
+    r"tempo de leitura:.{0,20}|reading time:.{0,20}|\d+ min(?:ute)?s? read|"
+    r"most read(?: in .{0,40})?|popular on .{0,40}|trending(?: now)?|"
+    r"(?:published|updated|posted)(?: on| at)?:? .{0,40}\d.{0,30}|"
+    r"thanks for signing up!?|keep an eye on your inbox.{0,80}|"
+    r"(?:get|sign up for) the latest .{0,100}|subscribe to .{0,100}|sign up:.{0,120}|"
+    r"like this story\? share it.{0,40}|follow .{0,60} on (?:facebook|twitter|instagram).{0,100})$",
     re.IGNORECASE,
 )
 
