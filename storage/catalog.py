@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from storage.convert import json_safe, run_record, source_record, story_record
+from storage.convert import clean, json_safe, run_record, source_record, story_record
 from storage.errors import UnknownRecord
 from storage.pages import find_page, latest_snapshot_row
 from storage.records import RunRecord, SourceRecord, StoryRecord
@@ -24,9 +24,9 @@ SOURCE_KINDS = ("feed", "sitemap", "site", "url")
 
 def add_story(session: Session, url: str, *, name: str | None, now: datetime) -> StoryRecord:
     """Insert a story by URL, or return the existing one (renamed when `name` is given)."""
-    values = {"url": url, "name": name, "created_at": now}
+    values = {"url": url, "name": clean(name), "created_at": now}
     if name is not None:
-        story_id = insert_or_update(session, Story, values, ("url",), {"name": name})
+        story_id = insert_or_update(session, Story, values, ("url",), {"name": clean(name)})
     else:
         story_id = insert_ignore(session, Story, values, ("url",), (Story.url == url,))
     story = session.get(Story, story_id, populate_existing=True)
@@ -76,7 +76,7 @@ def finish_run(
         raise UnknownRecord(f"no run with id {run_id}")
     run.finished_at = now
     run.stats = json_safe(stats)
-    run.error = error
+    run.error = clean(error)
 
 
 def list_runs(session: Session, limit: int) -> list[RunRecord]:

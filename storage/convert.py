@@ -37,6 +37,11 @@ def utc(value: datetime | None) -> datetime:
     return value.astimezone(UTC)
 
 
+def clean(text: str | None) -> str | None:
+    """Replace NUL characters, which PostgreSQL text columns refuse (hostile pages carry them)."""
+    return text.replace("\x00", "\ufffd") if text is not None else None
+
+
 def sha256_hex(data: bytes | str) -> str:
     raw = data.encode("utf-8") if isinstance(data, str) else data
     return hashlib.sha256(raw).hexdigest()

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from drift.codes import make_finding
 from drift.model import SEVERITY_RANK, CopyAnalysis, Finding
-from storage.convert import copy_record, finding_record, sha256_hex
+from storage.convert import clean, copy_record, finding_record, sha256_hex
 from storage.errors import UnknownRecord
 from storage.pages import ensure_page, find_page
 from storage.records import CopyRecord, FindingRecord
@@ -88,7 +88,7 @@ def _copy_metrics(
         "drift_score": int(analysis.drift_score),
         "severity": analysis.severity,
         "snapshot_id": snapshot_id,
-        "title": title,
+        "title": clean(title),
     }
 
 
@@ -108,7 +108,7 @@ def upsert_findings(
         seen = {
             "category": finding.category,
             "severity": finding.severity,
-            "message": finding.message,
+            "message": clean(finding.message),
             "evidence": finding.evidence.to_json(),
             "last_seen": now,
             "active": True,
@@ -208,8 +208,8 @@ def set_review(
     if row is None:
         raise UnknownRecord(f"no finding with id {finding_id}")
     row.review = state
-    row.review_note = note
-    row.reviewed_by = by
+    row.review_note = clean(note)
+    row.reviewed_by = clean(by)
     row.reviewed_at = now
     session.flush()
     return finding_record(row)

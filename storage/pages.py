@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from drift.model import Article
 from storage.convert import (
     COMPRESSION,
+    clean,
     compress,
     decompress,
     domain_of,
@@ -118,8 +119,8 @@ def record_fetch_failure(
 ) -> None:
     """Count a failed fetch on the page; snapshots and copies are left as they are."""
     page = ensure_page(session, url)
-    page.last_error = error
-    page.last_error_kind = error_kind
+    page.last_error = clean(error)
+    page.last_error_kind = clean(error_kind)
     page.last_error_at = at
     page.consecutive_failures = Page.consecutive_failures + 1
 

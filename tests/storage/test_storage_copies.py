@@ -209,3 +209,26 @@ def test_report_lists_stories_copies_and_active_findings(store: Store, story_id,
     assert reports[1].copies == ()
     assert [r.story.id for r in store.report(other)] == [other]
     assert store.report(777) == []
+
+
+def test_nul_characters_from_hostile_pages_are_stored(store: Store, t0: datetime) -> None:
+    # PostgreSQL text columns refuse NUL; scraped titles and error texts may carry it.
+    story = store.add_story(ORIGINAL, name="Leak\x00story", now=t0)
+    snap = store.record_fetch(
+        COPY, status=200, body=b"\x00<p>x</p>", headers={}, article=None, fetched_at=t0
+    )
+    copy = store.record_analysis(
+        story.id,
+        COPY,
+        snapshot_id=snap.id,
+        analysis=analysis(number_changed("1\x00", "2")),
+        discovered_via="url",
+        title="Bad\x00title",
+        now=t0,
+    )
+    failed = store.record_copy_failure(story.id, COPY, error="reset\x00by peer", now=t0)
+    assert story.name == "Leak\ufffdstory"
+    assert copy.title == "Bad\ufffdtitle"
+    assert copy.findings[0].finding.evidence.original == "1\x00 files"
+    assert "reset\ufffdby peer" in {f.finding.message for f in failed.findings}
+    assert store.get_raw_html(snap.id) == b"\x00<p>x</p>"
