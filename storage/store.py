@@ -29,6 +29,7 @@ from storage.engine import (
     wrap_db_error,
 )
 from storage.errors import StorageError
+from storage.opsverbs import OperationsVerbs
 from storage.records import (
     CopyPage,
     CopyQuery,
@@ -60,7 +61,7 @@ def open_store(url: str) -> Store:
     return Store(engine)
 
 
-class Store:
+class Store(OperationsVerbs):
     """Named operations on one database. Thread-safe: each verb uses its own session."""
 
     def __init__(self, engine: Engine) -> None:

@@ -1,0 +1,138 @@
+"""The daemon's verbs on Store: source health, run history, re-check rows, notices, retention.
+
+A mixin of storage.store.Store, so callers still use one Store; each verb is one
+transaction. The work lives in storage.operations and storage.outbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
+
+from drift.model import Article, Finding
+from storage import operations as ops
+from storage import outbox
+from storage.convert import utc
+from storage.operations import CopyCheckRow, CorrectionRecord, HealthRecord
+from storage.outbox import NoticeRecord
+from storage.records import RunRecord, SnapshotRecord
+
+T = TypeVar("T")
+
+
+class OperationsVerbs:
+    """Verbs the daemon, `run --once` and `status` use (mixed into Store)."""
+
+    _write: Callable[..., Any]
+    _read: Callable[..., Any]
+
+    # Source health -------------------------------------------------------------------
+
+    def source_health(self, source_id: int) -> HealthRecord:
+        result: HealthRecord = self._read(ops.get_health, source_id)
+        return result
+
+    def all_source_health(self) -> dict[int, HealthRecord]:
+        result: dict[int, HealthRecord] = self._read(ops.all_health)
+        return result
+
+    def save_source_health(self, health: HealthRecord, *, enabled: bool | None = None) -> None:
+        """Store a source's health; `enabled` False disables the source (True re-enables)."""
+        self._write(ops.save_health, health, enabled)
+
+    # Runs ------------------------------------------------------------------------------
+
+    def close_interrupted_runs(self, *, now: datetime) -> int:
+        result: int = self._write(ops.close_interrupted_runs, utc(now))
+        return result
+
+    def last_runs_by_kind(self) -> dict[str, RunRecord]:
+        result: dict[str, RunRecord] = self._read(ops.last_runs_by_kind)
+        return result
+
+    def runs_of_kind(self, kind: str, limit: int = 20) -> list[RunRecord]:
+        result: list[RunRecord] = self._read(ops.runs_of_kind, kind, limit)
+        return result
+
+    # Re-checks -------------------------------------------------------------------------
+
+    def copy_check_rows(self) -> list[CopyCheckRow]:
+        result: list[CopyCheckRow] = self._read(ops.copy_check_rows)
+        return result
+
+    def snapshot_by_id(self, snapshot_id: int) -> SnapshotRecord | None:
+        result: SnapshotRecord | None = self._read(ops.snapshot_by_id, snapshot_id)
+        return result
+
+    def page_articles(self, url: str, limit: int = 10) -> list[Article]:
+        """Articles of the page's newest snapshots, newest first."""
+        result: list[Article] = self._read(ops.page_articles, url, limit)
+        return result
+
+    def record_original_version(
+        self,
+        story_id: int,
+        fetch: Mapping[str, Any],
+        *,
+        corrections: Sequence[tuple[str, str | None]] = (),
+        updated: Finding | None = None,
+        now: datetime,
+    ) -> SnapshotRecord:
+        """Record a fetch of an original with its superseded passages, in one transaction."""
+        fetch = {**fetch, "fetched_at": utc(fetch["fetched_at"])}
+        result: SnapshotRecord = self._write(
+            ops.record_original_version, story_id, fetch, corrections, updated, utc(now)
+        )
+        return result
+
+    def corrections_for(self, story_id: int) -> list[CorrectionRecord]:
+        result: list[CorrectionRecord] = self._read(ops.corrections_for, story_id)
+        return result
+
+    def mark_copy_removed(
+        self, copy_id: int, finding: Finding, *, snapshot_id: int | None, now: datetime
+    ) -> None:
+        self._write(ops.mark_copy_removed, copy_id, finding, snapshot_id, utc(now))
+
+    # Notices and retention --------------------------------------------------------------
+
+    def queue_notices(
+        self, severities: Sequence[str], *, now: datetime, story_names: dict[int, str]
+    ) -> list[NoticeRecord]:
+        """Put every active, never-noticed finding of `severities` into one notice per copy."""
+        result: list[NoticeRecord] = self._write(
+            outbox.queue_notices, severities, utc(now), story_names
+        )
+        return result
+
+    def due_notices(self, *, now: datetime, limit: int = 50) -> list[NoticeRecord]:
+        result: list[NoticeRecord] = self._read(outbox.due_notices, utc(now), limit)
+        return result
+
+    def record_notice_attempt(
+        self,
+        notice_id: int,
+        *,
+        delivered: Sequence[int],
+        error: str | None,
+        next_attempt_at: datetime | None,
+        now: datetime,
+    ) -> None:
+        self._write(
+            outbox.record_attempt,
+            notice_id,
+            delivered=delivered,
+            error=error,
+            next_attempt_at=utc(next_attempt_at) if next_attempt_at else None,
+            now=utc(now),
+        )
+
+    def list_notices(self, limit: int = 50) -> list[NoticeRecord]:
+        result: list[NoticeRecord] = self._read(outbox.notices, limit)
+        return result
+
+    def prune_raw_html(self, *, before: datetime) -> int:
+        """Drop raw HTML of old snapshots nothing cites; return how many were pruned."""
+        result: int = self._write(outbox.prune_raw_html, utc(before))
+        return result
