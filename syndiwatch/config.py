@@ -64,6 +64,44 @@ class NotifyConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ScheduleConfig:
+    """The daemon's timing (`[schedule]`); durations in seconds, parsed from "15m", "6h" ….
+
+    source_every: sources without `every`/`cron`. recheck_every: known copies,
+    doubled for each `backoff_after` a copy stays unchanged, up to `recheck_max`.
+    original_every for the first `original_fast_for` of a story, then
+    `original_every_later`. sweep_every: how often due re-checks are looked for.
+    sync_every: how often config and database sources are re-read (SIGHUP does it
+    at once). misfire_grace: how late a run may still start (see syndiwatch.daemon).
+    """
+
+    source_every: float = 3600.0
+    recheck_every: float = 6 * 3600.0
+    backoff_after: float = 7 * 86400.0
+    recheck_max: float = 4 * 86400.0
+    original_every: float = 3600.0
+    original_fast_for: float = 86400.0
+    original_every_later: float = 86400.0
+    sweep_every: float = 60.0
+    sync_every: float = 30.0
+    jitter: float = 60.0
+    job_timeout: float = 1800.0
+    misfire_grace: float = 600.0
+    shutdown_grace: float = 20.0
+    fail_after: int = 3  # consecutive failed fetches of a copy before lifecycle.fetch_failed
+    disable_after: int = 10  # consecutive failed runs of a source before it is disabled
+    silent_after: int = 5  # successful runs in a row without entries before a warning
+    workers: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionConfig:
+    """`[retention]`: raw HTML of snapshots older than this is pruned unless cited."""
+
+    raw_html_days: float = 90.0
+
+
+@dataclass(frozen=True, slots=True)
 class WebConfig:
     """The review desk (`serve`): where it listens and the token that unlocks reviewing.
 
@@ -83,6 +121,8 @@ class Config:
     sources: tuple[SourceConfig, ...] = ()
     notify: NotifyConfig = field(default_factory=NotifyConfig)
     web: WebConfig = field(default_factory=WebConfig)
+    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    retention: RetentionConfig = field(default_factory=RetentionConfig)
     path: Path | None = None  # the file this came from, if any
     extra: Mapping[str, Any] = field(default_factory=dict)  # tables other rooms read
 
@@ -132,7 +172,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 def _build(data: Mapping[str, Any], path: Path | None) -> Config:
     where = str(path) if path else "config"
-    known = {"database", "network", "stories", "sources", "notify", "web"}
+    known = {"database", "network", "stories", "sources", "notify", "web", "schedule", "retention"}
     database = _table(data, "database", where)
     url = database.get("url", DEFAULT_DATABASE_URL)
     _expect(isinstance(url, str) and url, f"{where}: [database] url must be a non-empty string")
@@ -143,6 +183,8 @@ def _build(data: Mapping[str, Any], path: Path | None) -> Config:
         sources=tuple(_source(s, where) for s in _array(data, "sources", where)),
         notify=_notify(_table(data, "notify", where), where),
         web=_web(_table(data, "web", where), where),
+        schedule=_schedule(_table(data, "schedule", where), where),
+        retention=_retention(_table(data, "retention", where), where),
         path=path,
         extra={k: v for k, v in data.items() if k not in known},
     )
@@ -214,6 +256,35 @@ def _web(t: Mapping[str, Any], where: str) -> WebConfig:
         f"{where}: [web] port must be a port number (1-65535)",
     )
     return WebConfig(token=token or None, host=host, port=port)
+
+
+_SCHEDULE_COUNTS = ("fail_after", "disable_after", "silent_after", "workers")
+
+
+def _schedule(t: Mapping[str, Any], where: str) -> ScheduleConfig:
+    d = ScheduleConfig()
+    values: dict[str, Any] = {}
+    for key, value in t.items():
+        if not hasattr(d, key):
+            raise ConfigError(f"{where}: [schedule] has no key {key!r}")
+        if key in _SCHEDULE_COUNTS:
+            _expect(
+                isinstance(value, int) and not isinstance(value, bool) and value > 0,
+                f"{where}: [schedule] {key} must be a positive integer",
+            )
+            values[key] = value
+            continue
+        try:
+            values[key] = parse_duration(str(value)) if not _positive(value) else float(value)
+        except ValueError as exc:
+            raise ConfigError(f"{where}: [schedule] {key}: {exc}") from None
+    return replace(d, **values)
+
+
+def _retention(t: Mapping[str, Any], where: str) -> RetentionConfig:
+    days = t.get("raw_html_days", RetentionConfig().raw_html_days)
+    _expect(_positive(days), f"{where}: [retention] raw_html_days must be a positive number")
+    return RetentionConfig(raw_html_days=float(days))
 
 
 def scrapy_settings(config: Config, *, log_level: str = "WARNING") -> dict[str, Any]:

@@ -29,9 +29,13 @@ def crawl_log_level() -> str:
 
 
 def crawl_timeout(config: Config, n_urls: int) -> float:
-    """A wall-clock bound for one crawl: retries of the slowest fetch plus a margin."""
+    """A wall-clock bound for one crawl: retries of the slowest fetch plus a margin.
+
+    Never more than `[schedule] job_timeout`, so one hung crawl cannot hold a
+    daemon worker for longer than that.
+    """
     per_fetch = config.network.download_timeout * 3  # RETRY_TIMES 2 → up to three tries
-    return per_fetch + 60 + 2 * n_urls
+    return min(per_fetch + 60 + 2 * n_urls, config.schedule.job_timeout)
 
 
 def fetch_pages(
