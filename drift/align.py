@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 from drift.dates import find_dates
 from drift.model import AlignedPair, Alignment, AlignOp, Article, Sentence
 from drift.numbers import find_numbers
-from drift.text import fold, split_sentences, tokenize
+from drift.text import fold, split_sentences, split_words, words
 
 # fuzz.ratio (0-100) of folded sentence keys. Unrelated sentences on the same
 # topic score 30-50; one reworded clause in a 25-word sentence scores ~80; the
@@ -57,7 +57,7 @@ def sentence_key(text: str) -> str:
             spans.append((n.start, n.end, f" n{n.key[0]:g}{n.key[1]} "))
     for start, end, repl in sorted(spans, reverse=True):
         text = text[:start] + repl + text[end:]
-    return " ".join(t.norm for t in tokenize(text))
+    return " ".join(split_words(text))
 
 
 def similarity(a: str, b: str) -> float:
@@ -69,31 +69,41 @@ def align(original: Article, copy: Article) -> Alignment:
     """Align the sentences of `copy` with those of `original`."""
     orig = split_sentences(original.text)
     dup = split_sentences(copy.text)
-    groups = align_sentences(
-        [sentence_key(s.text) for s in orig], [sentence_key(s.text) for s in dup]
-    )
+    groups = align_sentences([s.text for s in orig], [s.text for s in dup])
     return Alignment(tuple(_pairs(groups, orig, dup)))
 
 
 def align_sentences(orig: list[str], dup: list[str]) -> list[Group]:
-    """Group sentence keys: exact matches, then best fuzzy pairs, then merges/splits."""
-    groups = _exact(orig, dup)
-    used_o = {i for g in groups for i in g.original}
-    used_c = {j for g in groups for j in g.copy}
-    groups += _fuzzy(orig, dup, used_o, used_c)
-    _grow(groups, orig, dup)
+    """Group sentences: equal words, equal keys, best fuzzy pairs, then merges/splits.
+
+    Most copied sentences are equal word for word, so the cheap folded words are
+    matched first and only the rest pay for reading numbers and dates.
+    """
+    plain_o = [" ".join(words(t)) for t in orig]
+    plain_c = [" ".join(words(t)) for t in dup]
+    used_o: set[int] = set()
+    used_c: set[int] = set()
+    groups = _exact(plain_o, plain_c, used_o, used_c)
+    keys_o = [plain_o[i] if i in used_o else sentence_key(t) for i, t in enumerate(orig)]
+    keys_c = [plain_c[j] if j in used_c else sentence_key(t) for j, t in enumerate(dup)]
+    groups += _exact(keys_o, keys_c, used_o, used_c)
+    groups += _fuzzy(keys_o, keys_c, used_o, used_c)
+    _grow(groups, keys_o, keys_c)
     return groups
 
 
-def _exact(orig: list[str], dup: list[str]) -> list[Group]:
+def _exact(orig: list[str], dup: list[str], used_o: set[int], used_c: set[int]) -> list[Group]:
     where: dict[str, list[int]] = {}
     for j, key in enumerate(dup):
-        if key:
+        if key and j not in used_c:
             where.setdefault(key, []).append(j)
     groups = []
     for i, key in enumerate(orig):
-        if where.get(key):
-            groups.append(Group([i], [where[key].pop(0)], 100.0))
+        if i not in used_o and where.get(key):
+            j = where[key].pop(0)
+            used_o.add(i)
+            used_c.add(j)
+            groups.append(Group([i], [j], 100.0))
     return groups
 
 

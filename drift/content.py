@@ -27,7 +27,7 @@ def find_content_findings(original: Article, copy: Article, alignment: Alignment
     findings = find_headline_change(original.title, copy.title)
     cuts = find_cuts(alignment)
     findings += cuts
-    findings += find_insertions(alignment, len(words(copy.text)))
+    findings += find_insertions(alignment, len(copy.text.split()))
     kept = [(p.original.start, p.original.end) for p in alignment.pairs if p.original and p.copy]
     changes = find_quote_changes(original, copy, lambda s, e: any(a < e and s < b for a, b in kept))
     findings += [_quote_finding(c) for c in changes]

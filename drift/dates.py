@@ -44,8 +44,16 @@ _YEAR_OK_NEXT = frozenset(
 she they it we that this election elections"""
     )
 )
+# A cheap first look: text without a digit or a month/weekday name holds no date.
+_HINT = re.compile(
+    r"\d|noon|midnight|\b(?:"
+    + "|".join(sorted({*MONTHS, *WEEKDAYS}, key=len, reverse=True))
+    + r")\b",
+    re.IGNORECASE,
+)
 DATE = re.compile(
-    "|".join(
+    r"\b(?:"  # every reading starts a word: positions inside words fail at once
+    + "|".join(
         [
             r"(?P<iso>\b(?:19|20)\d\d-[01]\d-[0-3]\d\b)",
             r"(?P<numeric>\b[0-3]?\d[/.][01]?\d[/.](?:19|20)?\d\d\b)",
@@ -61,7 +69,8 @@ DATE = re.compile(
             r"|(?<=\bmid-)|(?<=\bby )|(?<=\bnext )|(?<=\blast ))" + _MONTH.format(n="m4"),
             rf"(?<![$€£\d.,]){_YEAR.format(n='y5')}\b(?![.,]\d)",
         ]
-    ),
+    )
+    + ")",
     re.IGNORECASE,
 )
 
@@ -78,6 +87,8 @@ class DateFact:
 
 def find_dates(text: str) -> list[DateFact]:
     """Every date or time expression in `text`, longest reading first."""
+    if not _HINT.search(text):
+        return []
     out = []
     for m in DATE.finditer(text):
         key = _key(m, text)

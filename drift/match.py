@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from drift.model import Article, Match, MatchKind
 from drift.quotes import find_quotes
-from drift.text import fold, tokenize
+from drift.text import fold, split_words
 
 # Containment counts an original word as found when one 3-word run holding it is
 # in the copy: a copy with 20% of its words edited still scores ~0.8 (bench/drift.py).
@@ -61,11 +61,21 @@ def _kind(
 
 
 def _words(text: str) -> tuple[list[str], list[bool]]:
+    """The words of `text` and, for each, whether it stands inside quotation marks."""
     folded = fold(text)
-    spans = [(q.start, q.end) for q in find_quotes(folded)]
-    tokens = tokenize(folded)
-    quoted = [any(s <= t.start < e for s, e in spans) for t in tokens]
-    return [t.norm for t in tokens], quoted
+    out: list[str] = []
+    quoted: list[bool] = []
+    pos = 0
+    for q in [*find_quotes(folded), None]:
+        plain = split_words(folded[pos : q.start if q else len(folded)])
+        out += plain
+        quoted += [False] * len(plain)
+        if q is not None:
+            inside = split_words(folded[q.start : q.end])
+            out += inside
+            quoted += [True] * len(inside)
+            pos = q.end
+    return out, quoted
 
 
 def _grams(tokens: Sequence[str], k: int) -> set[tuple[str, ...]]:

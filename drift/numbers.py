@@ -38,8 +38,12 @@ _DIGITS = (
     r"|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?"  # 2 800
     r"|\d+(?:[.,]\d+)?"
 )
+# A cheap first look: text without a digit or a number word holds no number.
+_HINT = re.compile(
+    r"\d|\b(?:" + "|".join([*_UNITS, *_ORDINAL_WORDS, *_SCALES]) + r")\b", re.IGNORECASE
+)
 NUMBER = re.compile(
-    rf"(?P<cur>{_CURRENCY})?\s?\(?(?P<num>{_DIGITS})\)?"
+    rf"(?<!\w)(?P<cur>{_CURRENCY})?\s?\(?(?P<num>{_DIGITS})\)?"
     rf"(?:(?P<ord>st|nd|rd|th)\b)?"
     rf"(?:(?:\s?(?P<scale>hundred|thousand|millions?|billions?|trillion|mln|mn|bn|tn)"
     rf"|(?P<scale1>[kmb]))\b)?"
@@ -67,6 +71,8 @@ class Number:
 
 def find_numbers(text: str) -> list[Number]:
     """Every number in `text`, with offsets; word runs that hold no number are skipped."""
+    if not _HINT.search(text):
+        return []
     out = []
     for m in NUMBER.finditer(text):
         number = _read(m)

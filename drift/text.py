@@ -60,6 +60,8 @@ _PARA_SPLIT = re.compile(r"\n[ \t]*\n\s*")
 _END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)|[。！？؟]+[」』”’\"')）]*")
 _WORD_BEFORE = re.compile(r"([\w.]+)[.!?…]*$")
 _NEXT_CHAR = re.compile(r"\s*[\"'“‘«(\[¿¡]*(\S)")
+_DIGIT_SEP = re.compile(r"[,\u00a0\u202f]")
+_DIGIT_GROUP = re.compile(r"(?<=\d)[,\u00a0\u202f](?=\d)")
 _TOKEN = re.compile(
     r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]"
     r"|[^\W_]+(?:['’.,\u00a0\u202f][^\W_]+)*",
@@ -93,19 +95,24 @@ def fold_chars(text: str) -> str:
 
 def tokenize(text: str) -> list[Token]:
     """Words of `text` (CJK characters one by one) with offsets into `text`."""
-    out = []
-    for m in _TOKEN.finditer(text):
-        word = m.group()
-        norm = word.casefold().replace("’", "'")
-        if norm[0].isdigit():
-            norm = re.sub(r"[,\u00a0\u202f]", "", norm)
-        out.append(Token(word, norm, m.start(), m.end()))
-    return out
+    return [Token(m.group(), _norm(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 
 def words(text: str) -> list[str]:
     """The folded words of `text` (entities decoded, typography folded, casefolded)."""
-    return [t.norm for t in tokenize(fold(text))]
+    return split_words(fold(text))
+
+
+def split_words(folded: str) -> list[str]:
+    """The words of an already folded text, casefolded, digit groups joined (2,800 -> 2800)."""
+    return _TOKEN.findall(_DIGIT_GROUP.sub("", folded.casefold()))
+
+
+def _norm(word: str) -> str:
+    norm = word.casefold()
+    if norm[0].isdigit():
+        return _DIGIT_SEP.sub("", norm)
+    return norm.replace("’", "'")
 
 
 def split_sentences(text: str) -> list[Sentence]:

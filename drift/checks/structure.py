@@ -108,7 +108,7 @@ def find_insertions(alignment: Alignment, copy_words: int) -> list[Finding]:
     aligned = [s for s in copies if s.start not in inserted]
     if not aligned:
         return []
-    story_words = sum(len(words(s.text)) for s in dict.fromkeys(aligned))
+    story_words = sum(len(s.text.split()) for s in dict.fromkeys(aligned))
     roundup = story_words * 2 < copy_words
     lo, hi = aligned[0].start, aligned[-1].start
     findings = []

@@ -1,0 +1,199 @@
+"""Drift engine figures: per-code precision/recall, speed, and match recall.
+
+Run: .venv/bin/python bench/drift.py [--repeat N]
+Prints markdown tables (the "Drift engine" section of bench/README.md). Speed is
+a median over N runs, with its ratio to a bare difflib.SequenceMatcher over the
+same sentence lists measured in the same process run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import random
+import statistics
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+# This file is bench/drift.py: put the repository root first so `drift` is the package.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from drift.analyse import analyse_copy
+from drift.codes import CODES
+from drift.match import measure_match
+from drift.model import Article
+from drift.text import split_sentences
+
+CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "drift"
+
+
+def _article(url: str, side: dict[str, Any]) -> Article:
+    return Article(url, title=side["title"], paragraphs=tuple(side["paragraphs"]))
+
+
+def corpus_scores() -> tuple[dict[str, tuple[int, int, int]], int]:
+    """Per content code: (true positives, false positives, false negatives)."""
+    counts = {c: [0, 0, 0] for c in CODES if c.startswith("content.")}
+    pairs = 0
+    for path in sorted(CORPUS.glob("*.json")):
+        for pair in json.loads(path.read_text(encoding="utf-8"))["pairs"]:
+            pairs += 1
+            a = analyse_copy(_article("o", pair["original"]), _article("c", pair["copy"]))
+            found = Counter(f.code for f in a.findings if f.category == "content")
+            for code, row in counts.items():
+                want, got = pair["expected"].get(code, 0), found.get(code, 0)
+                row[0] += min(want, got)
+                row[1] += max(0, got - want)
+                row[2] += max(0, want - got)
+    return {c: (r[0], r[1], r[2]) for c, r in counts.items()}, pairs
+
+
+def _vocabulary() -> list[str]:
+    words: set[str] = set()
+    for path in CORPUS.glob("*.json"):
+        for pair in json.loads(path.read_text(encoding="utf-8"))["pairs"]:
+            for p in pair["original"]["paragraphs"]:
+                words.update(w.strip(".,“”\"'") for w in p.split())
+    return sorted(w for w in words if w)
+
+
+def prose(n_words: int, rng: random.Random, vocab: list[str]) -> list[str]:
+    """News-like paragraphs of 3 sentences of 12-28 words from the corpus vocabulary."""
+    sentences, left = [], n_words
+    while left > 0:
+        k = min(left, rng.randint(12, 28))
+        words = [rng.choice(vocab) for _ in range(k)]
+        if rng.random() < 0.3:
+            words[rng.randrange(k)] = f"{rng.randint(2, 9999):,}"
+        sentences.append(" ".join(words).capitalize() + ".")
+        left -= k
+    return [" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3)]
+
+
+def drifted(paragraphs: list[str], rng: random.Random) -> list[str]:
+    """A copy with typical drift: numbers changed, a paragraph dropped, one inserted,
+    two reordered, one sentence reworded."""
+    out = [p.replace("1,", "7,", 1) for p in paragraphs]
+    out.pop(len(out) // 2)
+    out.insert(3, "Critics said the decision would be reviewed by the courts next month.")
+    out[1], out[2] = out[2], out[1]
+    out[-1] = out[-1].replace(" the ", " a ", 2)
+    return out
+
+
+def _median_ms(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def speed(repeat: int, vocab: list[str]) -> dict[str, float]:
+    rng = random.Random(1)
+    paragraphs = prose(1000, rng, vocab)
+    original = Article("o", title="A title", paragraphs=tuple(paragraphs))
+    copy = Article("c", title="A title", paragraphs=tuple(drifted(paragraphs, rng)))
+    o_sents = [s.text for s in split_sentences(original.text)]
+    c_sents = [s.text for s in split_sentences(copy.text)]
+
+    def bare() -> object:
+        return difflib.SequenceMatcher(None, o_sents, c_sents, autojunk=False).get_opcodes()
+
+    def word_level() -> object:
+        o, c = original.text.split(), copy.text.split()
+        return difflib.SequenceMatcher(None, o, c, autojunk=False).get_opcodes()
+
+    analyse_copy(original, copy)
+    base = _median_ms(bare, repeat)
+    words = _median_ms(word_level, repeat)
+    ours = _median_ms(lambda: analyse_copy(original, copy), repeat)
+    big_page = prose(50_000, rng, vocab) + paragraphs + prose(49_000, rng, vocab)
+    page = Article("p", paragraphs=tuple(big_page))
+    big = _median_ms(lambda: analyse_copy(original, page), 3)
+    return {"analyse": ours, "difflib": base, "difflib_words": words, "page_100k": big}
+
+
+def matching(vocab: list[str], n: int = 60) -> dict[str, float]:
+    """Share of copies recognised (kind != none / == partial) and of false matches."""
+    rng = random.Random(7)
+    found: Counter[str] = Counter()
+    for _ in range(n):
+        words = " ".join(prose(600, rng, vocab)).split()
+        original = Article("o", paragraphs=(" ".join(words),))
+        for share in (0.05, 0.10, 0.20):
+            edited = list(words)
+            for i in rng.sample(range(len(edited)), int(share * len(edited))):
+                edited[i] = rng.choice(vocab)
+            kind = measure_match(original, Article("c", paragraphs=(" ".join(edited),))).kind
+            found[f"edited {share:.0%}"] += kind in ("full", "verbatim")
+        start = rng.randrange(0, len(words) - 150)
+        page = [*prose(700, rng, vocab), " ".join(words[start : start + 150])]
+        page += prose(700, rng, vocab)
+        found["partial 25%"] += (
+            measure_match(original, Article("c", paragraphs=tuple(page))).kind == "partial"
+        )
+        found["same topic, shared quote"] += _shared_quote_matches(rng, vocab)
+    return {k: v / n for k, v in found.items()}
+
+
+def _shared_quote_matches(rng: random.Random, vocab: list[str]) -> bool:
+    quote = " ".join(rng.choice(vocab) for _ in range(30))
+    a = prose(400, rng, vocab)
+    b = prose(400, rng, vocab)
+    a.insert(2, f"“{quote},” the minister said.")
+    b.insert(1, f"The minister told reporters: “{quote}.”")
+    return (
+        measure_match(Article("a", paragraphs=tuple(a)), Article("b", paragraphs=tuple(b))).kind
+        != "none"
+    )
+
+
+def _table(header: list[str], rows: list[list[str]]) -> None:
+    print("| " + " | ".join(header) + " |")
+    print("|" + " --- |" * len(header))
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+    print()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=31)
+    args = parser.parse_args()
+    vocab = _vocabulary()
+    scores, pairs = corpus_scores()
+    print(f"Corpus: {pairs} pairs\n")
+    rows = []
+    for code, (tp, fp, fn) in scores.items():
+        p = tp / (tp + fp) if tp + fp else 1.0
+        r = tp / (tp + fn) if tp + fn else 1.0
+        rows.append([code, f"{p:.2f}", f"{r:.2f}", str(tp), str(fp), str(fn)])
+    _table(["code", "precision", "recall", "tp", "fp", "fn"], rows)
+    s = speed(args.repeat, vocab)
+    base = s["difflib"]
+    _table(
+        ["1,000-word pair", "median ms", "ratio to difflib on sentences"],
+        [
+            ["difflib.SequenceMatcher, sentence lists", f"{base:.3f}", "1.0x"],
+            ["difflib.SequenceMatcher, word lists", f"{s['difflib_words']:.2f}",
+             f"{s['difflib_words'] / base:.0f}x"],
+            ["drift.analyse.analyse_copy", f"{s['analyse']:.2f}", f"{s['analyse'] / base:.0f}x"],
+        ],
+    )  # fmt: skip
+    print(f"100,000-word page holding the original: analyse_copy {s['page_100k']:.0f} ms\n")
+    shares = matching(vocab)
+    _table(
+        ["match test, 60 originals of 600 words", "share"],
+        [[k, f"{v:.2f}"] for k, v in shares.items()],
+    )
+
+
+if __name__ == "__main__":
+    main()
