@@ -102,6 +102,15 @@ class RetentionConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class CrawlConfig:
+    """`[crawl]`: limits of discovery crawls (site crawls follow links this deep; every
+    source fetches at most max_pages pages a run, the rest waits for the next run)."""
+
+    max_depth: int = 3
+    max_pages: int = 1_000
+
+
+@dataclass(frozen=True, slots=True)
 class WebConfig:
     """The review desk (`serve`): where it listens and the token that unlocks reviewing.
 
@@ -123,6 +132,7 @@ class Config:
     web: WebConfig = field(default_factory=WebConfig)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     retention: RetentionConfig = field(default_factory=RetentionConfig)
+    crawl: CrawlConfig = field(default_factory=CrawlConfig)
     path: Path | None = None  # the file this came from, if any
     extra: Mapping[str, Any] = field(default_factory=dict)  # tables other rooms read
 
@@ -173,6 +183,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def _build(data: Mapping[str, Any], path: Path | None) -> Config:
     where = str(path) if path else "config"
     known = {"database", "network", "stories", "sources", "notify", "web", "schedule", "retention"}
+    known.add("crawl")
     database = _table(data, "database", where)
     url = database.get("url", DEFAULT_DATABASE_URL)
     _expect(isinstance(url, str) and url, f"{where}: [database] url must be a non-empty string")
@@ -185,6 +196,7 @@ def _build(data: Mapping[str, Any], path: Path | None) -> Config:
         web=_web(_table(data, "web", where), where),
         schedule=_schedule(_table(data, "schedule", where), where),
         retention=_retention(_table(data, "retention", where), where),
+        crawl=_crawl(_table(data, "crawl", where), where),
         path=path,
         extra={k: v for k, v in data.items() if k not in known},
     )
@@ -244,6 +256,20 @@ def _notify(t: Mapping[str, Any], where: str) -> NotifyConfig:
         f"{where}: [notify] urls must be a list of apprise URLs",
     )
     return NotifyConfig(urls=tuple(urls))
+
+
+def _crawl(t: Mapping[str, Any], where: str) -> CrawlConfig:
+    d = CrawlConfig()
+    values = {
+        "max_depth": t.get("max_depth", d.max_depth),
+        "max_pages": t.get("max_pages", d.max_pages),
+    }
+    for key, value in values.items():
+        _expect(
+            isinstance(value, int) and not isinstance(value, bool) and value > 0,
+            f"{where}: [crawl] {key} must be a positive integer",
+        )
+    return CrawlConfig(**values)
 
 
 def _web(t: Mapping[str, Any], where: str) -> WebConfig:
