@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from storage.convert import clean, json_safe, run_record, source_record, story_record
+from storage.convert import checked_url, clean, json_safe, run_record, source_record, story_record
 from storage.errors import UnknownRecord
 from storage.pages import find_page, latest_snapshot_row
 from storage.records import RunRecord, SourceRecord, StoryRecord
@@ -24,7 +24,7 @@ SOURCE_KINDS = ("feed", "sitemap", "site", "url")
 
 def add_story(session: Session, url: str, *, name: str | None, now: datetime) -> StoryRecord:
     """Insert a story by URL, or return the existing one (renamed when `name` is given)."""
-    values = {"url": url, "name": clean(name), "created_at": now}
+    values = {"url": checked_url(url), "name": clean(name), "created_at": now}
     if name is not None:
         story_id = insert_or_update(session, Story, values, ("url",), {"name": clean(name)})
     else:
@@ -102,7 +102,7 @@ def add_source(
     if story_id is not None and session.get(Story, story_id) is None:
         raise UnknownRecord(f"no story with id {story_id}")
     schedule = {"every": every, "cron": cron, "enabled": True}
-    values = {"kind": kind, "url": url, "story_id": story_id, "scope": story_id or 0}
+    values = {"kind": kind, "url": checked_url(url), "story_id": story_id, "scope": story_id or 0}
     source_id = insert_or_update(
         session,
         Source,

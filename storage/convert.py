@@ -14,6 +14,7 @@ from typing import Any, cast
 from urllib.parse import urlsplit
 
 from drift.model import Article, Category, Evidence, Finding, Match, MatchKind, Severity
+from storage.errors import StorageError
 from storage.records import (
     CopyRecord,
     FindingRecord,
@@ -35,6 +36,29 @@ def utc(value: datetime | None) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"naive datetime given to storage: {value!r} (use UTC)")
     return value.astimezone(UTC)
+
+
+# Scrapy's URLLENGTH_LIMIT; longer URLs are never fetched, and PostgreSQL's
+# unique btree index on a URL refuses keys past ~2.7 kB.
+MAX_URL_BYTES = 2083
+
+
+def checked_url(url: str) -> str:
+    """Return `url`, or raise StorageError when it is empty or too long to store."""
+    size = len(url.encode("utf-8", "surrogatepass"))
+    if not url.strip() or size > MAX_URL_BYTES:
+        shown = url[:80] + ("…" if len(url) > 80 else "")
+        raise StorageError(f"URL cannot be stored ({size} bytes, limit {MAX_URL_BYTES}): {shown!r}")
+    return url
+
+
+def stored_article(article: Article | None) -> dict[str, Any] | None:
+    """The JSON kept in snapshots: Article.to_json() without `text`, rebuilt from paragraphs."""
+    if article is None:
+        return None
+    data = article.to_json()
+    data.pop("text", None)
+    return data
 
 
 def clean(text: str | None) -> str | None:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from drift.model import Article
 from storage.convert import (
     COMPRESSION,
+    checked_url,
     clean,
     compress,
     decompress,
@@ -23,6 +24,7 @@ from storage.convert import (
     page_record,
     sha256_hex,
     snapshot_record,
+    stored_article,
 )
 from storage.errors import UnknownRecord
 from storage.records import PageRecord, SnapshotRecord
@@ -32,6 +34,7 @@ from storage.upsert import insert_ignore, insert_or_update
 
 def ensure_page(session: Session, url: str) -> Page:
     """Return the page row for `url`, creating it if needed."""
+    checked_url(url)
     page_id = insert_ignore(
         session,
         Page,
@@ -80,7 +83,7 @@ def record_fetch(
         latest.status = status
         session.flush()
         return snapshot_record(latest, url, created=False)
-    article_json = article.to_json() if article is not None else None
+    article_json = stored_article(article)
     # A body seen before (A → B → A) reuses its row: (page_id, content_hash) is unique.
     snap_id = insert_or_update(
         session,

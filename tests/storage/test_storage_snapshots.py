@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import text
 from storage_samples import COPY, article
 
-from storage import Store
+from storage import StorageError, Store
+from storage.convert import MAX_URL_BYTES
 
 BODY = b"<html><body><p>" + b"On May 24, AFP reported 2,800 files. " * 200 + b"</p></body></html>"
 
@@ -130,3 +131,20 @@ def test_naive_timestamps_are_refused(store: Store) -> None:
 def test_unknown_snapshot_id(store: Store) -> None:
     with pytest.raises(LookupError):
         store.get_raw_html(12345)
+
+
+def test_overlong_urls_are_refused_with_one_line(store: Store, t0: datetime) -> None:
+    long_url = "https://r.example/" + "a" * 3000
+    with pytest.raises(StorageError, match="URL cannot be stored") as caught:
+        store.record_fetch(long_url, status=200, body=b"x", headers={}, article=None, fetched_at=t0)
+    assert "\n" not in str(caught.value)
+    with pytest.raises(StorageError):
+        store.add_story(long_url, now=t0)
+    with pytest.raises(StorageError):
+        store.record_fetch_failure(long_url, error="x", error_kind=None, at=t0)
+    assert store.list_stories() == []
+    # The longest storable URL is stored on both backends.
+    edge = "https://r.example/" + "b" * (MAX_URL_BYTES - 18)
+    assert store.record_fetch(
+        edge, status=200, body=b"x", headers={}, article=None, fetched_at=t0
+    ).created
