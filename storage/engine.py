@@ -9,6 +9,7 @@ opened. The verbs on the data live in storage.store.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -32,14 +33,16 @@ PG_CONNECT_TIMEOUT_S = 10
 # pg_advisory_xact_lock key that serialises concurrent upgrades ("syndiwat" as hex).
 PG_MIGRATION_LOCK = 0x73796E6469776174
 WRITE_OPTION = "syndiwatch_write"
+_PASSWORD = re.compile(r"(//[^:/@]*:)[^@]*@")
 
 
 def parse_url(url: str) -> URL:
     """Parse a database URL; map `postgresql://` and `postgres://` to psycopg 3."""
     try:
         parsed = make_url(url.strip())
-    except ArgumentError as exc:
-        raise StorageError(f"not a database URL: {url!r}") from exc
+    except (ArgumentError, ValueError) as exc:
+        shown = _PASSWORD.sub(r"\1***@", url.strip())
+        raise StorageError(f"not a database URL: {shown!r}") from exc
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):

@@ -45,10 +45,19 @@ def test_sqlite_file_that_is_not_a_database(tmp_path: Path) -> None:
     assert junk.read_bytes() == b"\x00garbage" * 1000
 
 
-@pytest.mark.parametrize("url", ["not a url", "mysql://u@h/db", "http://example.org/db"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "not a url",
+        "mysql://u:s3cret@h/db",
+        "http://example.org/db",
+        "postgresql://u:s3cret@host:notaport/db",
+    ],
+)
 def test_bad_urls_are_storage_errors(url: str) -> None:
-    with pytest.raises(StorageError):
+    with pytest.raises(StorageError) as caught:
         open_store(url)
+    assert "s3cret" not in str(caught.value)
 
 
 @pytest.mark.parametrize(
