@@ -23,6 +23,9 @@ from drift.text import fold, split_sentences, split_words, words
 # topic score 30-50; one reworded clause in a 25-word sentence scores ~80; the
 # half of a merged pair scores ~67. 58 keeps merges and rewordings, drops topics.
 PAIR_MIN = 58.0
+# Copy sentences scoring below this on plain words against every leftover original
+# sentence are not read for numbers and dates (formatting moves the score by < 15).
+NEAR_MIN = 40.0
 # A neighbour joins a group (merge/split) when the joined text scores this much better.
 GROW_GAIN = 4.0
 # Beyond this many candidate cells the copy is scanned in slices (bounded memory).
@@ -84,8 +87,12 @@ def align_sentences(orig: list[str], dup: list[str]) -> list[Group]:
     used_o: set[int] = set()
     used_c: set[int] = set()
     groups = _exact(plain_o, plain_c, used_o, used_c)
-    keys_o = [plain_o[i] if i in used_o else sentence_key(t) for i, t in enumerate(orig)]
-    keys_c = [plain_c[j] if j in used_c else sentence_key(t) for j, t in enumerate(dup)]
+    rest_o = [i for i in range(len(orig)) if i not in used_o and plain_o[i]]
+    rest_c = [j for j in range(len(dup)) if j not in used_c and plain_c[j]]
+    # Only copy sentences somewhat like a leftover original sentence are read closely.
+    near = {j for _, _, j in _cells(plain_o, plain_c, rest_o, rest_c, NEAR_MIN)}
+    keys_o = [sentence_key(t) if i in rest_o else plain_o[i] for i, t in enumerate(orig)]
+    keys_c = [sentence_key(t) if j in near else plain_c[j] for j, t in enumerate(dup)]
     groups += _exact(keys_o, keys_c, used_o, used_c)
     groups += _fuzzy(keys_o, keys_c, used_o, used_c)
     _grow(groups, keys_o, keys_c)
@@ -110,19 +117,7 @@ def _exact(orig: list[str], dup: list[str], used_o: set[int], used_c: set[int]) 
 def _fuzzy(orig: list[str], dup: list[str], used_o: set[int], used_c: set[int]) -> list[Group]:
     rest_o = [i for i in range(len(orig)) if i not in used_o and orig[i]]
     rest_c = [j for j in range(len(dup)) if j not in used_c and dup[j]]
-    if not rest_o or not rest_c:
-        return []
-    cells = []
-    step = max(1, _CDIST_CHUNK // len(rest_o))
-    for lo in range(0, len(rest_c), step):
-        chunk = rest_c[lo : lo + step]
-        queries, choices = [orig[i] for i in rest_o], [dup[j] for j in chunk]
-        scores = np.maximum(
-            process.cdist(queries, choices, scorer=fuzz.ratio, score_cutoff=PAIR_MIN),
-            process.cdist(queries, choices, scorer=fuzz.token_sort_ratio, score_cutoff=PAIR_MIN),
-        )
-        for a, b in zip(*scores.nonzero(), strict=True):
-            cells.append((float(scores[a, b]), rest_o[a], chunk[b]))
+    cells = _cells(orig, dup, rest_o, rest_c, PAIR_MIN)
     cells.sort(key=lambda c: (-c[0], c[1], c[2]))
     groups = []
     for score, i, j in cells:
@@ -131,6 +126,27 @@ def _fuzzy(orig: list[str], dup: list[str], used_o: set[int], used_c: set[int]) 
             used_c.add(j)
             groups.append(Group([i], [j], score))
     return groups
+
+
+def _cells(
+    orig: list[str], dup: list[str], rest_o: list[int], rest_c: list[int], cutoff: float
+) -> list[tuple[float, int, int]]:
+    """(score, original index, copy index) for every pair scoring at least `cutoff`."""
+    cells: list[tuple[float, int, int]] = []
+    if not rest_o or not rest_c:
+        return cells
+    step = max(1, _CDIST_CHUNK // len(rest_o))
+    queries = [orig[i] for i in rest_o]
+    for lo in range(0, len(rest_c), step):
+        chunk = rest_c[lo : lo + step]
+        choices = [dup[j] for j in chunk]
+        scores = np.maximum(
+            process.cdist(queries, choices, scorer=fuzz.ratio, score_cutoff=cutoff),
+            process.cdist(queries, choices, scorer=fuzz.token_sort_ratio, score_cutoff=cutoff),
+        )
+        for a, b in zip(*scores.nonzero(), strict=True):
+            cells.append((float(scores[a, b]), rest_o[a], chunk[b]))
+    return cells
 
 
 def _grow(groups: list[Group], orig: list[str], dup: list[str]) -> None:

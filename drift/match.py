@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from drift.checks.structure import is_boilerplate
 from drift.model import Article, Match, MatchKind
 from drift.quotes import find_quotes
 from drift.text import fold, split_words
@@ -23,15 +24,17 @@ VERBATIM_K = 8
 # < 0.1 on unquoted words; a third of an original inside a roundup scores ~0.33.
 PARTIAL_MIN = 0.2
 FULL_MIN = 0.6
-VERBATIM_MIN = 0.97
+# Verbatim means every word: one changed number or dropped "not" makes a copy "full"
+# (the demo's number changer and negation flipper).
+VERBATIM_MIN = 1.0
 # Fewer shared unquoted words than this is a coincidence, not a copy.
 MIN_SHARED_WORDS = 12
 
 
 def measure_match(original: Article, copy: Article) -> Match:
     """Containment, verbatim and added shares, and the match kind."""
-    o_words, o_quoted = _words(original.text)
-    c_words, _ = _words(copy.text)
+    o_words, o_quoted = _words(_body(original))
+    c_words, _ = _words(_body(copy))
     if not o_words or not c_words:
         return Match("none", 0.0, 0.0, 1.0 if c_words else 0.0)
     c_grams = _grams(c_words, COVER_K)
@@ -58,6 +61,11 @@ def _kind(
     if verbatim >= VERBATIM_MIN and containment >= VERBATIM_MIN:
         return "verbatim"
     return "full" if containment >= FULL_MIN else "partial"
+
+
+def _body(article: Article) -> str:
+    """The paragraphs that carry text: section labels, ads and share lines left out."""
+    return "\n\n".join(p for p in article.paragraphs if not is_boilerplate(p))
 
 
 def _words(text: str) -> tuple[list[str], list[bool]]:

@@ -20,7 +20,9 @@ BOILERPLATE = re.compile(
     r"©|all rights reserved|\(?reporting by|editing by|writing by|additional reporting|"
     r"this (?:article|story) (?:was|is|first)|loading|continue reading|recommended|trending|"
     r"watch:|most read|you may also like|newsletter|download (?:our|the) app|join our|"
-    r"follow (?:us|our)|comments?\b|published:|updated:|last updated|editor's note)",
+    r"follow (?:us|our)|comments?\b|published:|updated:|last updated|editor's note|"
+    r"(?:this (?:article|story) )?(?:was )?(?:originally|first) (?:published|appeared)|"
+    r"republished (?:with|from|under)|(?:story|article|text) (?:by|from|via)\b)",
     re.IGNORECASE,
 )
 # A line of this many words or fewer without an end mark is a label, not a passage.
