@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from drift.align import align, sentence_key
 from drift.codes import make_finding
@@ -44,7 +44,8 @@ _ISO_STAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[t ]\d{2}:\d{2}(?::\d{2})?\S*)?"
 # line ("Updated: Nov 18, 2026 10:32"): its date is noise. Sentences keep their
 # dates ("talks resume on November 23" → 24 is an edit).
 DATE_LINE_WORDS = frozenset(
-    "updated update published posted last modified edited on at by am pm utc gmt cet cest |".split()
+    {"updated", "update", "published", "posted", "last", "modified", "edited", "on", "at", "by"}
+    | {"am", "pm", "utc", "gmt", "cet", "cest"}
 )
 # A copy sentence must be at least this similar (drift.align's 0-1 scale) to the
 # superseded sentence to count as carrying it; below that the copy rewrote it.
@@ -133,8 +134,13 @@ def _side_changes(old: Article, new: Article) -> list[Change]:
     return removed + added
 
 
-def edit_finding(code: str, changes: Sequence[Change]) -> Finding:
-    """A copy_edited or original_updated finding with the diff as evidence."""
+def edit_finding(
+    code: str, changes: Sequence[Change], extra: Mapping[str, Any] | None = None
+) -> Finding:
+    """A copy_edited or original_updated finding with the diff as evidence.
+
+    `extra` joins the evidence detail (e.g. the snapshot ids of both versions).
+    """
     first = changes[0] if changes else Change(None, None)
     diff = [{"old": c.old, "new": c.new} for c in changes[:20]]
     key = hashlib.sha256(repr(diff).encode("utf-8")).hexdigest()[:16]
@@ -142,7 +148,7 @@ def edit_finding(code: str, changes: Sequence[Change]) -> Finding:
         code,
         original=_clip(first.old) if first.old is not None else None,
         copy=_clip(first.new) if first.new is not None else None,
-        detail={"changes": diff, "changed": len(changes), "version": key},
+        detail={"changes": diff, "changed": len(changes), "version": key, **(extra or {})},
     )
 
 
