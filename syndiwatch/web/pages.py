@@ -203,8 +203,13 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return render(request, "error.html", {"status": status, "message": detail}, status=status)
 
 
+async def favicon(request: Request) -> Response:
+    return RedirectResponse("/static/favicon.svg", status_code=301)
+
+
 ROUTES = [
     Route("/", stories_page, methods=["GET"]),
+    Route("/favicon.ico", favicon, methods=["GET"]),
     Route("/stories/{ref}", story_page, methods=["GET"]),
     Route("/stories/{ref}/export.{fmt:str}", story_export, methods=["GET"]),
     Route("/copies/{copy_id}", copy_page, methods=["GET"]),

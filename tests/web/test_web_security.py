@@ -85,7 +85,7 @@ def test_security_headers_on_every_response(client: TestClient, desk: DeskData) 
         assert "unsafe-inline" not in csp
         assert "script-src 'self'" in csp
         assert headers["x-content-type-options"] == "nosniff"
-        assert headers["referrer-policy"] == "no-referrer"
+        assert headers["referrer-policy"] == "same-origin"
 
 
 def test_session_cookie_is_http_only_and_same_site(client: TestClient) -> None:
