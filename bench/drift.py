@@ -120,10 +120,17 @@ def speed(repeat: int, vocab: list[str]) -> dict[str, float]:
     return {"analyse": ours, "difflib": base, "difflib_words": words, "page_100k": big}
 
 
-def matching(vocab: list[str], n: int = 60) -> dict[str, float]:
-    """Share of copies recognised (kind != none / == partial) and of false matches."""
+def matching(vocab: list[str], n: int = 60) -> dict[str, tuple[float, float]]:
+    """Per test: the share judged as expected, and the mean containment."""
     rng = random.Random(7)
-    found: Counter[str] = Counter()
+    hits: Counter[str] = Counter()
+    contained: dict[str, list[float]] = {}
+
+    def record(name: str, original: Article, page: list[str], ok: tuple[str, ...]) -> None:
+        match = measure_match(original, Article("c", paragraphs=tuple(page)))
+        hits[name] += match.kind in ok
+        contained.setdefault(name, []).append(match.containment)
+
     for _ in range(n):
         words = " ".join(prose(600, rng, vocab)).split()
         original = Article("o", paragraphs=(" ".join(words),))
@@ -131,28 +138,22 @@ def matching(vocab: list[str], n: int = 60) -> dict[str, float]:
             edited = list(words)
             for i in rng.sample(range(len(edited)), int(share * len(edited))):
                 edited[i] = rng.choice(vocab)
-            kind = measure_match(original, Article("c", paragraphs=(" ".join(edited),))).kind
-            found[f"edited {share:.0%}"] += kind in ("full", "verbatim")
+            record(f"{share:.0%} of words edited -> full", original, [" ".join(edited)], ("full",))
         start = rng.randrange(0, len(words) - 150)
         page = [*prose(700, rng, vocab), " ".join(words[start : start + 150])]
         page += prose(700, rng, vocab)
-        found["partial 25%"] += (
-            measure_match(original, Article("c", paragraphs=tuple(page))).kind == "partial"
+        record("25% of original in a 4x longer page -> partial", original, page, ("partial",))
+        quote = " ".join(rng.choice(vocab) for _ in range(30))
+        a, b = prose(400, rng, vocab), prose(400, rng, vocab)
+        a.insert(2, f"“{quote},” the minister said.")
+        b.insert(1, f"The minister told reporters: “{quote}.”")
+        record(
+            "same topic, one shared 30-word quote -> none",
+            Article("a", paragraphs=tuple(a)),
+            b,
+            ("none",),
         )
-        found["same topic, shared quote"] += _shared_quote_matches(rng, vocab)
-    return {k: v / n for k, v in found.items()}
-
-
-def _shared_quote_matches(rng: random.Random, vocab: list[str]) -> bool:
-    quote = " ".join(rng.choice(vocab) for _ in range(30))
-    a = prose(400, rng, vocab)
-    b = prose(400, rng, vocab)
-    a.insert(2, f"“{quote},” the minister said.")
-    b.insert(1, f"The minister told reporters: “{quote}.”")
-    return (
-        measure_match(Article("a", paragraphs=tuple(a)), Article("b", paragraphs=tuple(b))).kind
-        != "none"
-    )
+    return {k: (hits[k] / n, statistics.mean(v)) for k, v in contained.items()}
 
 
 def _table(header: list[str], rows: list[list[str]]) -> None:
@@ -190,8 +191,8 @@ def main() -> None:
     print(f"100,000-word page holding the original: analyse_copy {s['page_100k']:.0f} ms\n")
     shares = matching(vocab)
     _table(
-        ["match test, 60 originals of 600 words", "share"],
-        [[k, f"{v:.2f}"] for k, v in shares.items()],
+        ["match test, 60 originals of 600 words", "share as expected", "mean containment"],
+        [[k, f"{v:.2f}", f"{c:.2f}"] for k, (v, c) in shares.items()],
     )
 
 

@@ -27,6 +27,7 @@ BOILERPLATE = re.compile(
 )
 # A line of this many words or fewer without an end mark is a label, not a passage.
 LABEL_MAX_WORDS = 4
+LABEL_MAX_CHARS = 60
 _SITE_SEP = re.compile(r"\s*:\s+|\s+[|\-–—·•»]\s+")
 _TITLE_STOP = frozenset(
     str.split("""a an the of to in on at for and or is are was were by with as""")
@@ -39,7 +40,9 @@ def is_boilerplate(text: str) -> bool:
     stripped = text.strip()
     if BOILERPLATE.match(stripped):
         return True
-    return len(words(stripped)) <= LABEL_MAX_WORDS and not re.search(r"[.!?。！？]$", stripped)
+    if len(stripped) > LABEL_MAX_CHARS or re.search(r"[.!?。！？]$", stripped):
+        return False
+    return len(words(stripped)) <= LABEL_MAX_WORDS
 
 
 def find_headline_change(original: str, copy: str) -> list[Finding]:
