@@ -36,7 +36,15 @@ _FULL = Extractor(
 _MAX_WORDS_PER_SENTENCE = 50
 _MIN_FAST_WORDS = 100
 _SENTENCE_MARK = re.compile(r"[.!?。！？]")
-_BODY_CHILD_TAGS = frozenset({"p", "head", "quote", "list", "table", "code", "lb", "item"})
+# Page furniture trafilatura keeps on some templates: consent dialogs, ad slots.
+_PRUNE_XPATH = [
+    "//body//*[@role='dialog' or @role='alertdialog' or @aria-modal='true']",
+    "//body//*[@aria-label='Advertisement' or @data-ad-slot]",
+    # Only small elements inside the body: sites put "cookies-not-set" on <body> or a wrapper.
+    "//body//*[not(self::main or self::article)][contains(@class,'cookie')"
+    " or contains(@id,'cookie') or contains(@class,'consent') or contains(@id,'consent')"
+    " or contains(@class,'gdpr')][string-length(.) < 3000]",
+]
 _BOILERPLATE_CONTAINERS = ("nav", "header", "footer", "aside", "form")
 _NON_ARTICLE_HREF = re.compile(r"^\s*(#|javascript:|$)", re.IGNORECASE)
 # An articleBody this much longer than the extracted text means the extractor missed text.
@@ -97,7 +105,9 @@ def _reads_like_prose(paragraphs: list[str]) -> bool:
 
 def _run_trafilatura(tree: HtmlElement, url: str, options: Extractor) -> list[str]:
     try:
-        doc = trafilatura.bare_extraction(tree, url=url or None, options=options)
+        doc = trafilatura.bare_extraction(
+            tree, url=url or None, options=options, prune_xpath=_PRUNE_XPATH
+        )
     except (ValueError, TypeError, RecursionError, etree.LxmlError) as exc:
         # trafilatura documents ValueError; deep or odd trees can surface the others.
         log.debug("trafilatura failed on %s: %s", url, exc)

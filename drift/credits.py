@@ -55,6 +55,13 @@ BYLINE_RE = re.compile(
 _NAME_SPLIT = re.compile(r"\s*(?:,|\band\b|&|\by\b|\bet\b|\bund\b|\be\b|\bvà\b)\s*", re.IGNORECASE)
 _NAME_TAIL = re.compile(r"\s+(?:in|at|from|for)\s+[A-Z].*$")
 _DATELINE_RE = re.compile(r"^\s*[A-ZÀ-Ý][\w .,'’/-]{1,60}?\s*\((?P<agency>[^)]{2,40})\)\s*[-–—:]")
+_AND = re.compile(r"\s(?:and|&|y|et|und|e|và)\s", re.IGNORECASE)
+# Words that mark the part after a byline's last comma as an outlet or a job title.
+_AFFILIATION = re.compile(
+    r"^the\s|\b(?:staff|writer|reporter|correspondent|editor|contributor|columnist|news|"
+    r"times|post|herald|journal|gazette|daily|agency|press|media|tribune|courier)\b",
+    re.IGNORECASE,
+)
 GENERIC_AUTHORS = frozenset(
     {
         "staff",
@@ -194,7 +201,7 @@ def parse_byline(line: str) -> tuple[str, ...]:
 
 def split_names(text: str) -> tuple[str, ...]:
     """Split "Jane Doe and John Roe, Reuters" into names, leaving agency names out."""
-    text = _NAME_TAIL.sub("", clean_text(text))
+    text = _strip_affiliation(_NAME_TAIL.sub("", clean_text(text)))
     names: list[str] = []
     for part in _NAME_SPLIT.split(text):
         part = part.strip(" .;:-–—")
@@ -204,6 +211,19 @@ def split_names(text: str) -> tuple[str, ...]:
             continue
         names.append(part)
     return tuple(dict.fromkeys(names))
+
+
+def _strip_affiliation(text: str) -> str:
+    """Drop ", The Harbour Ledger" / ", Staff Writer" after the names of a byline."""
+    head, sep, tail = text.rpartition(",")
+    if not sep:
+        return text
+    tail = tail.strip()
+    if canonical_wire_service(tail):
+        return text  # kept: byline_agencies reads it, split_names skips it
+    if _AND.search(head) or _AFFILIATION.search(tail):
+        return head
+    return text
 
 
 def byline_agencies(text: str) -> tuple[str, ...]:

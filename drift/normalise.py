@@ -66,6 +66,9 @@ _ERROR_TITLE = re.compile(
 # An error page can carry some text (a search box, suggestions), but not a story's worth.
 _ERROR_PAGE_MAX_WORDS = 150
 _MIN_ARTICLE_WORDS = 5
+# A short body that is mostly link text is an index page (a list of headlines).
+_LISTING_MAX_WORDS = 150
+_LISTING_LINK_SHARE = 0.5
 _SNIFF = 1024
 # Comments and processing instructions are dropped at parse time: trafilatura loses
 # the text that follows a comment inside a paragraph ("When <!-- --> President …").
@@ -106,7 +109,7 @@ def _normalise(data: bytes, url: str, headers: Mapping[str, str] | None) -> Arti
     captions = find_captions(tree)
     caption_texts = {c.text for c in captions} | {_caption_full(c.text, c.credit) for c in captions}
     paragraphs = [p for p in paragraphs if p not in caption_texts]
-    _reject_non_article(paragraphs, title, url)
+    _reject_non_article(tree, paragraphs, title, url)
     credit_lines = find_credit_lines(tree)
     credits = tuple(credit for credit, _ in credit_lines)
     authors, agency_authors = find_authors(tree, meta, jsonld, provenance)
@@ -160,12 +163,25 @@ def _parse_tree(text: str, url: str) -> HtmlElement:
     return tree
 
 
-def _reject_non_article(paragraphs: list[str], title: str, url: str) -> None:
+def _reject_non_article(tree: HtmlElement, paragraphs: list[str], title: str, url: str) -> None:
     words = sum(len(p.split()) for p in paragraphs)
     if words < _MIN_ARTICLE_WORDS and sum(len(p) for p in paragraphs) < 4 * _MIN_ARTICLE_WORDS:
         raise NotAnArticle(f"{url}: no article text found")
     if _ERROR_TITLE.search(title) and words < _ERROR_PAGE_MAX_WORDS:
         raise NotAnArticle(f"{url}: an error page ({title[:80]!r})")
+    if words < _LISTING_MAX_WORDS and _link_share(tree, paragraphs) >= _LISTING_LINK_SHARE:
+        raise NotAnArticle(f"{url}: a listing of links, not an article")
+
+
+def _link_share(tree: HtmlElement, paragraphs: list[str]) -> float:
+    """Share of the body text that is the text of links (a home page or section index)."""
+    text = "\n".join(paragraphs)
+    linked = 0
+    for a in tree.iter("a"):
+        anchor = element_text(a)
+        if len(anchor) >= 3 and anchor in text:
+            linked += len(anchor)
+    return linked / max(len(text), 1)
 
 
 def _caption_full(text: str, credit: str | None) -> str:

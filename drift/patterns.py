@@ -208,6 +208,7 @@ BOILERPLATE_LINE_RE: re.Pattern[str] = re.compile(
     r"(?:published|updated|posted)(?: on| at)?:? .{0,40}\d.{0,30}|"
     r"thanks for signing up!?|keep an eye on your inbox.{0,80}|"
     r"(?:get|sign up for) the latest .{0,100}|subscribe to .{0,100}|sign up:.{0,120}|"
+    r"(?:we|this (?:site|website)) uses? cookies.{0,300}|"
     r"like this story\? share it.{0,40}|follow .{0,60} on (?:facebook|twitter|instagram).{0,100})$",
     re.IGNORECASE,
 )
@@ -216,4 +217,4 @@ BOILERPLATE_LINE_RE: re.Pattern[str] = re.compile(
 def is_boilerplate_line(text: str) -> bool:
     """Tell whether a short paragraph is page furniture ("Advertisement", "Read more: …")."""
     stripped = text.strip(" \t\r\n\u00a0.…:|>»›-–—")
-    return len(stripped) < 140 and BOILERPLATE_LINE_RE.match(stripped) is not None
+    return len(stripped) < 400 and BOILERPLATE_LINE_RE.match(stripped) is not None

@@ -165,3 +165,16 @@ def tag_soup(draw: st.DrawFn) -> bytes:
 @given(tag_soup())
 def test_random_tag_soup(data: bytes) -> None:
     check(data)
+
+
+def test_listing_page_is_not_an_article() -> None:
+    items = "".join(
+        f"<li><a href='/story/{i}'>Headline number {i} about the port strike</a></li>"
+        for i in range(8)
+    )
+    data = (
+        "<html><head><meta property='og:type' content='website'><title>News</title></head>"
+        f"<body><main><h1>Latest news</h1><ul>{items}</ul></main></body></html>"
+    ).encode()
+    with pytest.raises(NotAnArticle, match="listing"):
+        normalise(data, URL)

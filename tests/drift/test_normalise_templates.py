@@ -230,3 +230,68 @@ def test_fixture_copy_page() -> None:
     assert "Advertisement" not in art.paragraphs
     assert art.captions[0].credit == "China's Ministry of Foreign Affairs"
     assert len(art.paragraphs) == len(set(art.paragraphs))
+
+
+FOURTH = (
+    "Officials at the port said the backlog of ships waiting outside the harbour had "
+    "grown to eleven vessels by Wednesday evening, the highest number this year."
+)
+FIFTH = (
+    "Union leaders said they were ready to return to the table if the operator withdrew "
+    "its proposal, but no date for new talks had been set by late afternoon."
+)
+SIXTH = (
+    "Shipping lines have begun diverting cargo to Gothenburg and Aarhus, and freight "
+    "forwarders warned that the delays would reach inland warehouses next week."
+)
+
+
+def test_body_split_by_ad_blocks_is_joined_in_order() -> None:
+    html = page(
+        "<article><h1>Port strike</h1>"
+        f"<div class='body-part'><p>{LEAD}</p><p>{SECOND}</p><p>{THIRD}</p></div>"
+        "<div class='ad-slot' data-ad-slot='mid'>Advertisement</div>"
+        f"<div class='body-part'><p>{FOURTH}</p><p>{FIFTH}</p><p>{SIXTH}</p></div>"
+        "</article>"
+    )
+    art = normalise(html, "https://e.example/a")
+    assert art.paragraphs == (LEAD, SECOND, THIRD, FOURTH, FIFTH, SIXTH)
+
+
+def test_amp_page() -> None:
+    html = (
+        "<!doctype html><html ⚡ lang='en'><head><meta charset='utf-8'>"
+        "<link rel='canonical' href='https://e.example/story'>"
+        "<script async src='https://cdn.ampproject.org/v0.js'></script>"
+        "<title>Port strike | Example</title></head><body>"
+        "<amp-sidebar id='menu' layout='nodisplay'><a href='/'>Home</a></amp-sidebar>"
+        f"<article><h1>Port strike</h1><p>{LEAD}</p>"
+        "<amp-img src='a.jpg' width='600' height='400' layout='responsive'></amp-img>"
+        f"<p>{SECOND}</p><amp-ad width='300' height='250' type='x'></amp-ad><p>{THIRD}</p>"
+        "</article></body></html>"
+    ).encode()
+    art = normalise(html, "https://e.example/story/amp")
+    assert art.paragraphs == (LEAD, SECOND, THIRD)
+    assert art.canonical == "https://e.example/story"
+
+
+def test_cookie_banner_and_comments_are_not_body() -> None:
+    html = page(
+        "<div class='cookie-notice' role='dialog'><p>We use cookies to personalise content "
+        "and ads and to analyse our traffic. You can change your choice at any time.</p></div>"
+        f"<article><p>{LEAD}</p><p>{SECOND}</p></article>"
+        "<section class='comments'><h3>Comments (2)</h3><p>Great article, thanks!</p></section>"
+    )
+    art = normalise(html, "https://e.example/a")
+    assert art.paragraphs == (LEAD, SECOND)
+
+
+def test_byline_affiliation_is_not_an_author() -> None:
+    html = page(
+        "<article><div class='story-meta'><span class='author-name'>By <a rel='author' "
+        "href='/a/ml'>Mara Lind</a> and <a rel='author' href='/a/to'>Tomás Ortega</a>, "
+        f"The Harbour Ledger</span></div><p>{LEAD}</p><p>{SECOND}</p></article>"
+    )
+    art = normalise(html, "https://e.example/a")
+    assert art.authors == ("Mara Lind", "Tomás Ortega")
+    assert art.provenance["authors"] == "markup"
