@@ -9,7 +9,7 @@ import click
 
 from syndiwatch.commands import App, pass_app, user_errors
 
-REPORT_FORMATS = ("text", "json", "csv")
+REPORT_FORMATS = ("text", "json", "csv", "html")
 
 
 @click.command()
@@ -27,6 +27,7 @@ def report(app: App, story_ref: str | None, fmt: str, output: str | None) -> Non
       syndiwatch report
       syndiwatch report --story s_01 --format json --output leak.json
       syndiwatch report --format csv --output findings.csv
+      syndiwatch report --format html --output report.html
     """
     from rich.console import Console
 
@@ -44,7 +45,13 @@ def report(app: App, story_ref: str | None, fmt: str, output: str | None) -> Non
         store = app.store()
         if story_id is not None and store.get_story(story_id) is None:
             raise click.ClickException(f"no story with id {story_ref}")
-        data = build_report(store.report(story_id), generated_at=utcnow())
+        stories = store.report(story_id)
+        data = build_report(stories, generated_at=utcnow())
+        if fmt == "html":
+            from syndiwatch.htmlreport import aligned_views, render_html
+
+            _emit(render_html(data, aligned_views(store, stories)), output)
+            return
     if fmt == "json":
         _emit(render_json(data), output)
     elif fmt == "csv":
