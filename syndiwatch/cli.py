@@ -18,6 +18,7 @@ from syndiwatch.commands.check import check, extract
 from syndiwatch.commands.demo import demo
 from syndiwatch.commands.manage import source, story
 from syndiwatch.commands.report import report
+from syndiwatch.commands.run import run
 from syndiwatch.commands.serve import serve
 
 
@@ -47,5 +48,5 @@ def main(
     ctx.call_on_close(app.close)
 
 
-for _command in (check, extract, story, source, report, demo, serve):
+for _command in (check, extract, story, source, report, demo, serve, run):
     main.add_command(_command)

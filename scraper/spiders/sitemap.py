@@ -118,7 +118,7 @@ class SitemapSourceSpider(SitemapSpider):
             },
         )
 
-    def _parse_sitemap(self, response: Response) -> Iterable[Any]:  # type: ignore[override]
+    def _parse_sitemap(self, response: Response) -> Iterable[Any]:
         source = self.sources[int(response.meta.get(SOURCE_KEY, 0))]
         depth = int(response.meta.get(_DEPTH_KEY, 0))
         if response.status == 304:
@@ -249,7 +249,8 @@ def _not_a_sitemap(response: Response) -> FetchError:
             "once decompressed (the sitemap limit); not read",
             "too_large",
         )
-    content_type = response.headers.get(b"Content-Type", b"").decode("latin-1") or "no type"
+    raw = response.headers.get(b"Content-Type") or b""
+    content_type = raw.decode("latin-1") or "no type"
     return FetchError(f"not a sitemap: {response.url} is not XML ({content_type})", "sitemap")
 
 
