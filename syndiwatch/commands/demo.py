@@ -24,8 +24,9 @@ What to try next:
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text")
 @click.option("--keep-db", type=click.Path(dir_okay=False), help="Keep the demo database here.")
+@click.option("--serve", is_flag=True, help="Then serve the review desk on it until Ctrl-C.")
 @pass_app
-def demo(app: App, fmt: str, keep_db: str | None) -> None:
+def demo(app: App, fmt: str, keep_db: str | None, serve: bool) -> None:
     """Serve the bundled demo sites on loopback, track the demo story, print the report.
 
     \b
@@ -59,6 +60,8 @@ def demo(app: App, fmt: str, keep_db: str | None) -> None:
         ]
         if fmt == "json":
             click.echo(render_json(report), nl=False)
+            if serve:
+                _serve_desk(app, config.database_url)
             return
         render_text(report, app.console, notes)
         first_copy = next((o.url for o in result.outcomes if o.outcome == "copy"), "URL")
@@ -68,3 +71,19 @@ def demo(app: App, fmt: str, keep_db: str | None) -> None:
                 f"The demo database is kept at {db_path}: "
                 f"syndiwatch --database sqlite:///{db_path} report"
             )
+        if serve:
+            _serve_desk(app, config.database_url)
+
+
+def _serve_desk(app: App, database_url: str) -> None:
+    """Serve the review desk on the demo database until Ctrl-C (a one-time token to review)."""
+    import secrets
+
+    from storage import open_store
+    from syndiwatch.commands.serve import run_desk
+
+    token = app.config.web.token or secrets.token_urlsafe(12)
+    if not app.config.web.token:
+        app.err.print(f"Sign in to the review desk with the one-time token: {token}")
+    with user_errors(), open_store(database_url) as store:
+        run_desk(app, store, app.config.web.host, app.config.web.port, token)

@@ -7,6 +7,7 @@ a scheduler: run `syndiwatch daemon` beside it for that.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 
 import click
@@ -49,8 +50,10 @@ def run_desk(app: App, store: object, host: str, port: int, token: str | None) -
     )
     if host not in ("127.0.0.1", "localhost", "::1"):
         app.err.print(f"Warning: listening on {host}, reachable beyond this machine.")
-    with sock:
+    # uvicorn re-raises the Ctrl-C it handled gracefully; that is our normal exit.
+    with sock, contextlib.suppress(KeyboardInterrupt):
         server.run(sockets=[sock])
+    app.err.print("Review desk stopped.")
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
