@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement, fromstring
-from trafilatura.settings import Extractor
+from trafilatura.settings import Extractor, use_config
 
 from drift.credits import is_credit_line, parse_byline
 from drift.metadata import clean_text, element_text, resolve_url
@@ -26,12 +26,27 @@ log = logging.getLogger(__name__)
 # trafilatura's fast mode (no readability/jusText comparison) scores higher on the
 # shared benchmark (F1 0.973 against 0.970) at about half the cost; the full mode
 # runs only when the fast result does not read like prose (see _reads_like_prose).
-_FAST = Extractor(
-    output_format="python", comments=False, tables=True, images=False, links=False, fast=True
-)
-_FULL = Extractor(
-    output_format="python", comments=False, tables=True, images=False, links=False, fast=False
-)
+_CONFIG = use_config()
+# trafilatura replaces an extraction shorter than this with a dump of the whole page
+# (250 chars by default): a short article then comes out as one blob with its headline,
+# captions and credit lines. Our own fallbacks handle a failed extraction instead.
+_CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", "25")
+
+
+def _extractor(fast: bool) -> Extractor:
+    return Extractor(
+        config=_CONFIG,
+        output_format="python",
+        fast=fast,
+        comments=False,
+        tables=True,
+        images=False,
+        links=False,
+    )
+
+
+_FAST = _extractor(fast=True)
+_FULL = _extractor(fast=False)
 # Prose has a sentence end every 15–30 words; a menu or tag cloud has almost none.
 _MAX_WORDS_PER_SENTENCE = 50
 _MIN_FAST_WORDS = 100

@@ -254,7 +254,9 @@ def find_byline_elements(tree: HtmlElement) -> Iterator[HtmlElement]:
     """Yield elements marked up as bylines or authors (class/rel/itemprop)."""
     yield from tree.xpath(
         "//body//*[@itemprop='author' or @rel='author' or contains(@class,'byline')"
-        " or contains(@class,'author-name') or contains(@class,'article-author')]"
+        " or contains(@class,'author-name') or contains(@class,'article-author')"
+        " or contains(@class,'post-author') or contains(concat(' ',@class,' '),' author ')"
+        " or contains(@class,'signature') or contains(@class,'autor')]"
     )
 
 

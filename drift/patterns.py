@@ -37,6 +37,8 @@ WIRE_SERVICES: Mapping[str, tuple[str, ...]] = {
     "Interfax": ("Interfax",),
     "RIA Novosti": ("RIA Novosti", "РИА Новости"),
     "CNA": ("Central News Agency", "中央社"),
+    "Agência Brasil": ("Agência Brasil", "Agencia Brasil"),
+    "Lusa": ("Lusa", "Agência Lusa"),
 }
 
 # Labels that introduce a credit/source line, in the languages we meet. Matched
@@ -209,6 +211,7 @@ BOILERPLATE_LINE_RE: re.Pattern[str] = re.compile(
     r"thanks for signing up!?|keep an eye on your inbox.{0,80}|"
     r"(?:get|sign up for) the latest .{0,100}|subscribe to .{0,100}|sign up:.{0,120}|"
     r"(?:we|this (?:site|website)) uses? cookies.{0,300}|"
+    r"\(?(?:additional )?(?:reporting|writing|editing) by .{0,250}|"
     r"like this story\? share it.{0,40}|follow .{0,60} on (?:facebook|twitter|instagram).{0,100})$",
     re.IGNORECASE,
 )

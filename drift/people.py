@@ -130,6 +130,7 @@ def find_publisher(
         ("og", meta.get("og:site_name")),
     ]
     candidates += [("meta", meta.get(k)) for k in _META_PUBLISHER_KEYS]
+    candidates.append(("microdata", _microdata_publisher(tree)))
     for source, value in candidates:
         if value and "://" not in value and not is_placeholder(value):
             prov["publisher"] = source
@@ -138,6 +139,12 @@ def find_publisher(
     if name:
         prov["publisher"] = "copyright"
     return name
+
+
+def _microdata_publisher(tree: HtmlElement) -> str | None:
+    for el in tree.xpath("//*[@itemprop='publisher']//*[@itemprop='name']")[:1]:
+        return el.get("content") or element_text(el) or None
+    return None
 
 
 def _copyright_holder(tree: HtmlElement) -> str | None:
