@@ -15,16 +15,21 @@ import random
 import statistics
 import sys
 import time
+import tracemalloc
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 # This file is bench/drift.py: put the repository root first so `drift` is the package.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from drift.analyse import analyse_copy
 from drift.codes import CODES
+from drift.index import MatchIndex
 from drift.match import measure_match
 from drift.model import Article
 from drift.text import split_sentences
@@ -156,6 +161,53 @@ def matching(vocab: list[str], n: int = 60) -> dict[str, tuple[float, float]]:
     return {k: (hits[k] / n, statistics.mean(v)) for k, v in contained.items()}
 
 
+def index_figures(stories: int, queries: int = 600) -> dict[str, float]:
+    """MatchIndex over `stories` originals of ~600 shingles (uniform 64-bit hashes, as
+    BLAKE2b gives): build time, memory, look-up median/p99, recall and stray candidates."""
+    rng = np.random.default_rng(0)
+    tracemalloc.start()
+    start = time.perf_counter()
+    index = MatchIndex()
+    for i in range(stories):
+        index.add(f"s{i}", _story_hashes(i))
+    index.nbytes()  # builds the sorted arrays
+    build = time.perf_counter() - start
+    memory, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    times, found, strays = [], 0, 0
+    for q in range(queries):
+        story = int(rng.integers(stories))
+        own = _story_hashes(story)
+        kind = q % 3
+        if kind == 0:  # a full copy on a page with some site text
+            page = np.concatenate([own, rng.integers(0, 2**63, 400, dtype=np.uint64)])
+        elif kind == 1:  # 25% of the original inside a page four times as long
+            page = np.concatenate([own[:150], rng.integers(0, 2**63, 2400, dtype=np.uint64)])
+        else:  # an unrelated page
+            page = rng.integers(0, 2**63, 1000, dtype=np.uint64)
+        t0 = time.perf_counter()
+        hits = index.query(page)
+        times.append(time.perf_counter() - t0)
+        ids = [h[0] for h in hits]
+        found += kind != 2 and f"s{story}" in ids
+        strays += len([h for h in ids if h != f"s{story}"])
+    times.sort()
+    return {
+        "build_s": build,
+        "memory_mb": memory / 2**20,
+        "peak_mb": peak / 2**20,
+        "arrays_mb": index.nbytes() / 2**20,
+        "p50_ms": times[len(times) // 2] * 1000,
+        "p99_ms": times[int(len(times) * 0.99)] * 1000,
+        "recall": found / (queries - queries // 3),
+        "strays": strays,
+    }
+
+
+def _story_hashes(i: int) -> npt.NDArray[np.uint64]:
+    return np.random.default_rng(i + 1_000_000).integers(0, 2**63, 596, dtype=np.uint64)
+
+
 def _table(header: list[str], rows: list[list[str]]) -> None:
     print("| " + " | ".join(header) + " |")
     print("|" + " --- |" * len(header))
@@ -167,6 +219,7 @@ def _table(header: list[str], rows: list[list[str]]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=31)
+    parser.add_argument("--stories", type=int, default=100_000, help="MatchIndex size; 0 skips")
     args = parser.parse_args()
     vocab = _vocabulary()
     scores, pairs = corpus_scores()
@@ -194,6 +247,23 @@ def main() -> None:
         ["match test, 60 originals of 600 words", "share as expected", "mean containment"],
         [[k, f"{v:.2f}", f"{c:.2f}"] for k, (v, c) in shares.items()],
     )
+    if args.stories:
+        f = index_figures(args.stories)
+        _table(
+            ["MatchIndex", "value"],
+            [
+                ["originals", f"{args.stories:,}"],
+                ["build (add all, sort)", f"{f['build_s']:.1f} s"],
+                [
+                    "memory after build / peak while building (tracemalloc)",
+                    f"{f['memory_mb']:.0f} / {f['peak_mb']:.0f} MB",
+                ],
+                ["of which hash/owner arrays", f"{f['arrays_mb']:.0f} MB"],
+                ["look-up median / p99", f"{f['p50_ms']:.3f} / {f['p99_ms']:.3f} ms"],
+                ["recall (full and 25% copies)", f"{f['recall']:.2f}"],
+                ["other originals returned, all queries", str(f["strays"])],
+            ],
+        )
 
 
 if __name__ == "__main__":
