@@ -1,7 +1,7 @@
 """SiteSourceSpider: crawl a site from a start page, within its host, to a depth and page count.
 
 A CrawlSpider with one Rule: every link on the same host (as the source's start
-page) is followed, canonicalised (tracking parameters, fragments, AMP variants),
+page) is followed once per canonical URL (tracking parameters, fragments, AMP),
 until the source's page budget is spent. Depth comes from DEPTH_LIMIT. Every
 page is sent on; the application decides quickly which pages are articles.
 """
@@ -87,7 +87,11 @@ class SiteSourceSpider(CrawlSpider):
         yield response_item(response, self.job_meta)
 
     def limit_request(self, request: Request, response: Response) -> Request | None:
-        """Keep a link only on the source's host, once, canonical, while the budget lasts."""
+        """Keep a link only on the source's host, once per canonical URL, while the budget lasts.
+
+        The request keeps the URL as linked (a server may need its trailing slash);
+        the canonical form only decides what counts as the same page.
+        """
         source_id = int(response.meta.get(SOURCE_KEY, 0))
         if _host(request.url) != self.hosts.get(source_id) or self.budget[source_id] <= 0:
             return None
@@ -96,8 +100,8 @@ class SiteSourceSpider(CrawlSpider):
             return None
         self.seen.add(canonical)
         self.budget[source_id] -= 1
-        request.meta.update({**tag(source_id, "page"), REQUEST_URL_KEY: canonical})
-        return request.replace(url=canonical)
+        request.meta.update({**tag(source_id, "page"), REQUEST_URL_KEY: request.url})
+        return request
 
     def on_error(self, failure: Failure) -> Iterator[FetchedPage]:
         item = failure_item(failure, self.job_meta, self.settings)
