@@ -9,6 +9,7 @@ with a specific finding is never also reported as content.sentence_modified.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from drift.align import group_pairs
 from drift.checks.facts import find_date_changes, find_name_changes, find_number_changes
@@ -100,8 +101,8 @@ def _mask(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def _ordered(sentences: object) -> list[Sentence]:
-    found = {s.start: s for s in sentences if isinstance(s, Sentence)}  # type: ignore[attr-defined]
+def _ordered(sentences: Iterable[Sentence | None]) -> list[Sentence]:
+    found = {s.start: s for s in sentences if s is not None}
     return [found[k] for k in sorted(found)]
 
 

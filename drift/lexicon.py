@@ -129,6 +129,16 @@ def hedges(text: str) -> Counter[str]:
     return +counts
 
 
+def hedge_phrases(text: str) -> dict[str, str]:
+    """The first phrase of `text` found for each hedge key, as written."""
+    found: dict[str, str] = {}
+    for pattern, key in _HEDGE_RES:
+        m = pattern.search(text)
+        if m and key not in found:
+            found[key] = m.group()
+    return found
+
+
 def negations(text: str) -> int:
     """The number of negation words (No. 5 is a number, not a negation)."""
     return len(_NEGATION.findall(_NO_NUMBER.sub(" ", text)))

@@ -23,6 +23,11 @@ _ORDINAL_WORDS = {
     "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
     "fourteenth": 14, "fifteenth": 15, "twentieth": 20, "thirtieth": 30, "hundredth": 100,
 }  # fmt: skip
+# Fractions: "half", "a third", "two thirds", "three quarters".
+_FRACTIONS = {
+    "half": 2, "halves": 2, "thirds": 3, "third": 3, "quarters": 4, "quarter": 4,
+    "fifths": 5, "fifth": 5,
+}  # fmt: skip
 _SCALES = {
     "hundred": 100, "thousand": 1_000, "k": 1_000, "million": 1_000_000, "m": 1_000_000,
     "mln": 1_000_000, "mn": 1_000_000, "billion": 1_000_000_000, "bn": 1_000_000_000,
@@ -40,7 +45,8 @@ _DIGITS = (
 )
 # A cheap first look: text without a digit or a number word holds no number.
 _HINT = re.compile(
-    r"\d|\b(?:" + "|".join([*_UNITS, *_ORDINAL_WORDS, *_SCALES]) + r")\b", re.IGNORECASE
+    r"\d|\b(?:" + "|".join([*_UNITS, *_ORDINAL_WORDS, *_SCALES, *_FRACTIONS]) + r")\b",
+    re.IGNORECASE,
 )
 NUMBER = re.compile(
     rf"(?<!\w)(?P<cur>{_CURRENCY})?\s?\(?(?P<num>{_DIGITS})\)?"
@@ -48,6 +54,7 @@ NUMBER = re.compile(
     rf"(?:(?:\s?(?P<scale>hundred|thousand|millions?|billions?|trillion|mln|mn|bn|tn)"
     rf"|(?P<scale1>[kmb]))\b)?"
     rf"(?:\s?(?P<pct>%|per\s?cent\b|percent\b))?"
+    rf"|\b(?P<frac>(?:a|one|two|three)[\s-]+(?:{'|'.join(_FRACTIONS)})|half|halves|quarters?)\b"
     rf"|\b(?P<words>{_NUM_WORD_RUN})\b(?:\s(?P<wpct>per\s?cent|percent)\b)?"
     rf"|\b(?P<ordw>{'|'.join(_ORDINAL_WORDS)})\b",
     re.IGNORECASE,
@@ -85,6 +92,8 @@ def _read(m: re.Match[str]) -> Number | None:
     raw = m.group().strip()
     start = m.start() + (len(m.group()) - len(m.group().lstrip()))
     end = start + len(raw)
+    if m.group("frac"):
+        return _fraction(m.group("frac"), start, end)
     if m.group("ordw"):
         return Number(raw, _ORDINAL_WORDS[m.group("ordw").lower()], "ordinal", start, end)
     if m.group("words") is not None:
@@ -102,6 +111,12 @@ def _read(m: re.Match[str]) -> Number | None:
     elif m.group("cur"):
         unit = m.group("cur").upper()
     return Number(raw, value, unit, start, end)
+
+
+def _fraction(raw: str, start: int, end: int) -> Number:
+    parts = re.split(r"[\s-]+", raw.lower())
+    top = {"a": 1, "one": 1, "two": 2, "three": 3}.get(parts[0], 1) if len(parts) > 1 else 1
+    return Number(raw, round(top / _FRACTIONS[parts[-1]], 6), "fraction", start, end)
 
 
 def parse_digits(num: str) -> float:

@@ -11,7 +11,7 @@ from collections import Counter
 
 from drift.align import sentence_key
 from drift.checks.pair import Fact, PassagePair
-from drift.lexicon import antonym_flips, hedges, negations
+from drift.lexicon import antonym_flips, hedge_phrases, hedges, negations
 
 # Hedge keys that attribute a claim to someone; any of them keeps the claim attributed.
 ATTRIBUTION_FAMILY = frozenset({"said", "according to", "claims"})
@@ -27,17 +27,22 @@ def find_hedge_removals(pair: PassagePair) -> list[Fact]:
     """content.hedge_removed: a qualifier or claim attribution gone from the passage."""
     o_here, c_here = _families(pair.checked_original), _families(pair.checked_copy)
     o_near, c_near = _families(pair.original_context), _families(pair.copy_context)
+    phrases = {_family(k): p for k, p in reversed(hedge_phrases(pair.checked_original).items())}
     facts = []
     for family, count in o_here.items():
         if count > c_here[family] and o_near[family] > c_near[family]:
-            facts.append(Fact("content.hedge_removed", {"hedge": family}))
+            facts.append(Fact("content.hedge_removed", {"hedge": family, "from": phrases[family]}))
     return facts
+
+
+def _family(key: str) -> str:
+    return "attribution" if key in ATTRIBUTION_FAMILY else key
 
 
 def _families(text: str) -> Counter[str]:
     out: Counter[str] = Counter()
     for key, n in hedges(text).items():
-        out["attribution" if key in ATTRIBUTION_FAMILY else key] += n
+        out[_family(key)] += n
     return out
 
 

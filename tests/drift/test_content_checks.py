@@ -111,6 +111,13 @@ def test_hedge_removals(original: str, copy: str, removed: list[str]) -> None:
     assert [f.detail["hedge"] for f in find_hedge_removals(_pair(original, copy))] == removed
 
 
+def test_hedge_detail_names_the_phrase() -> None:
+    (fact,) = find_hedge_removals(
+        _pair("Fewer, the opposition claims, were sent.", "Fewer were sent.")
+    )
+    assert fact.detail == {"hedge": "attribution", "from": "claims"}
+
+
 def test_hedge_moved_to_neighbour_sentence_is_kept() -> None:
     pair = PassagePair(
         "The man allegedly stole a car.",

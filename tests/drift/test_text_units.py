@@ -80,6 +80,7 @@ def test_tokens_fold_typography_and_keep_offsets() -> None:
         ("3rd", "third"),
         ("two hundred and fifty thousand", "250,000"),
         ("twenty-one", "21"),
+        ("a third", "one-third"),
     ],
 )
 def test_number_spellings_compare_equal(a: str, b: str) -> None:
@@ -90,7 +91,15 @@ def test_number_spellings_compare_equal(a: str, b: str) -> None:
 
 @pytest.mark.parametrize(
     ("a", "b"),
-    [("2,800", "28,000"), ("17%", "17"), ("$5", "€5"), ("3rd", "3"), ("1.2 million", "12 million")],
+    [
+        ("2,800", "28,000"),
+        ("17%", "17"),
+        ("$5", "€5"),
+        ("3rd", "3"),
+        ("1.2 million", "12 million"),
+        ("half", "a third"),
+        ("a third", "third"),
+    ],
 )
 def test_different_numbers_differ(a: str, b: str) -> None:
     assert find_numbers(a)[0].key != find_numbers(b)[0].key
