@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin
@@ -21,6 +21,7 @@ from lxml.html import HtmlElement
 _ARTICLE_TYPES = ("article", "blogposting", "report", "posting", "newsarticle")
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»/]\s+|\s+::\s+")
 _WS = re.compile(r"\s+")
+_DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(slots=True)
@@ -174,6 +175,11 @@ def normalise_date(value: str | None) -> str | None:
     if not value:
         return None
     value = value.strip()
+    if _DATE_ONLY.fullmatch(value):
+        try:
+            return date.fromisoformat(value).isoformat()  # a day, not midnight of it
+        except ValueError:
+            return None
     candidate = value.replace("Z", "+00:00") if value.endswith("Z") else value
     candidate = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", candidate)
     try:

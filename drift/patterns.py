@@ -39,6 +39,7 @@ WIRE_SERVICES: Mapping[str, tuple[str, ...]] = {
     "CNA": ("Central News Agency", "中央社"),
     "Agência Brasil": ("Agência Brasil", "Agencia Brasil"),
     "Lusa": ("Lusa", "Agência Lusa"),
+    "PAP": ("PAP", "Polska Agencja Prasowa"),
 }
 
 # Labels that introduce a credit/source line, in the languages we meet. Matched
