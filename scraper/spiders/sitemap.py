@@ -9,6 +9,7 @@ one-line notes, never as a failed crawl.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from dataclasses import replace
 from typing import Any
 
 import scrapy
@@ -222,6 +223,12 @@ class SitemapSourceSpider(SitemapSpider):
 
     def on_error(self, failure: Failure) -> Iterator[FetchedPage]:
         item = failure_item(failure, self.job_meta, self.settings)
+        if item.error_kind == "too_large" and item.meta.get("role") == "sitemap":
+            error = (
+                f"sitemap {item.request_url} is larger than {SITEMAP_MAX_BYTES} bytes "
+                "(the sitemap protocol's 50 MiB limit); not read"
+            )
+            item = replace(item, error=error)
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(f"syndiwatch/fetch_failed/{item.error_kind}")
         yield item
