@@ -135,6 +135,13 @@ def _cells(
     cells: list[tuple[float, int, int]] = []
     if not rest_o or not rest_c:
         return cells
+    # Both scorers are bounded by 2*min/(a+b) of the two lengths: skip pairs that cannot
+    # reach the cutoff (a 100,000-word unpunctuated "sentence" costs nothing then).
+    bound = cutoff / (200.0 - cutoff)
+    longest, shortest = max(len(orig[i]) for i in rest_o), min(len(orig[i]) for i in rest_o)
+    rest_c = [j for j in rest_c if shortest * bound <= len(dup[j]) <= longest / max(bound, 1e-9)]
+    if not rest_c:
+        return cells
     step = max(1, _CDIST_CHUNK // len(rest_o))
     queries = [orig[i] for i in rest_o]
     for lo in range(0, len(rest_c), step):

@@ -7,6 +7,7 @@ alter a quote; an ellipsis-trimmed quote is altered only if its kept words diffe
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -17,9 +18,14 @@ _QUOTE = re.compile(
     r"|„(?P<b>[^„“”]{2,3000}?)[“”]"
     r"|«\s?(?P<c>[^«»]{2,3000}?)\s?»"
     r'|"(?P<d>[^"\n]{2,3000}?)"'
-    r"|(?<![\w’'])‘(?P<e>\S(?:[^‘’\n]|’(?=\w)){0,3000}?)’(?!\w)"
-    r"|(?<![\w’'])'(?P<f>\S(?:[^'\n]|'(?=\w)){0,3000}?)'(?!\w)"
 )
+# Single quotes double as apostrophes: an opening mark follows no letter and precedes
+# a non-space; a closing mark follows a non-space and precedes no letter (don't, ’90s).
+_SINGLE = {
+    "‘": (re.compile(r"(?<![\w’'])‘(?=\S)"), re.compile(r"(?<=\S)’(?!\w)")),
+    "'": (re.compile(r"(?<![\w’'])'(?=\S)"), re.compile(r"(?<=\S)'(?!\w)")),
+}
+_MAX_QUOTE = 3000
 _ELLIPSIS = re.compile(r"\.\.\.|…|\[\.\.\.\]|\[…\]")
 # Below this words-ratio two quotes are different quotes, not one quote altered.
 SAME_QUOTE_MIN = 0.55
@@ -42,13 +48,39 @@ class Quote:
 
 def find_quotes(text: str) -> list[Quote]:
     """Quoted spans of at least MIN_QUOTE_WORDS words, in order of appearance."""
-    out = []
-    for m in _QUOTE.finditer(text):
-        name = m.lastgroup or "a"
-        quote = Quote(m.group(name), m.start(name), m.end(name))
-        if len(quote.words) >= MIN_QUOTE_WORDS:
-            out.append(quote)
-    return out
+    spans = [
+        (m.start(m.lastgroup or "a"), m.end(m.lastgroup or "a")) for m in _QUOTE.finditer(text)
+    ]
+    for opener, closer in _SINGLE.values():
+        for start, end in _pair_marks(text, opener, closer):
+            if not any(s - 1 <= start and end <= e + 1 for s, e in spans):
+                spans.append((start, end))
+    out = [Quote(text[s:e], s, e) for s, e in sorted(spans)]
+    return [q for q in out if len(q.words) >= MIN_QUOTE_WORDS]
+
+
+def _pair_marks(
+    text: str, opener: re.Pattern[str], closer: re.Pattern[str]
+) -> list[tuple[int, int]]:
+    """Pair each opening mark with the next closing mark on the same line, in linear time."""
+    opens = [m.start() for m in opener.finditer(text)]
+    closes = [m.start() for m in closer.finditer(text)]
+    breaks = [m.start() for m in re.finditer("\n", text)]
+    spans: list[tuple[int, int]] = []
+    after = -1
+    for o in opens:
+        if o <= after:
+            continue
+        k = bisect.bisect_right(closes, o)
+        if k == len(closes):
+            break
+        c = closes[k]
+        nl = bisect.bisect_right(breaks, o)
+        if c - o > _MAX_QUOTE or (nl < len(breaks) and breaks[nl] < c):
+            continue
+        spans.append((o + 1, c))
+        after = c
+    return spans
 
 
 def is_trimmed_from(trimmed: str, full: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -114,3 +115,22 @@ def test_analyse_copy_never_raises_on_shuffled_sentences(sentences: list[str], r
         Article("o", paragraphs=tuple(sentences)), Article("c", paragraphs=tuple(shuffled[:-1]))
     )
     assert analysis.match.kind in ("verbatim", "full", "partial", "none")
+
+
+HOSTILE = {
+    "apostrophes": "'a " * 3000,
+    "straight quotes": '"' * 5000,
+    "curly quotes": "“ab " * 2000,
+    "digit runs": "1,1" * 3000,
+    "titles": "Mr. " * 3000,
+    "line breaks": "a\n" * 3000,
+    "dates": "May 5 " * 2000,
+    "one long sentence": " ".join(f"w{i}" for i in range(20000)),
+}
+
+
+@pytest.mark.parametrize("text", list(HOSTILE.values()), ids=list(HOSTILE))
+def test_hostile_text_on_either_side(text: str) -> None:
+    page = Article("p", title=text[:200], paragraphs=(text,))
+    assert analyse_copy(ORIGINAL, page).match.kind == "none"
+    assert analyse_copy(page, ORIGINAL).match.kind == "none"
