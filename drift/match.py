@@ -8,7 +8,8 @@ reports of the same press conference share quotes, not stories.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import numpy as np
+import numpy.typing as npt
 
 from drift.checks.structure import is_boilerplate
 from drift.model import Article, Match, MatchKind
@@ -29,6 +30,10 @@ FULL_MIN = 0.6
 VERBATIM_MIN = 1.0
 # Fewer shared unquoted words than this is a coincidence, not a copy.
 MIN_SHARED_WORDS = 12
+_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constant: word runs spread out
+
+Ids = npt.NDArray[np.uint64]
+Flags = npt.NDArray[np.bool_]
 
 
 def measure_match(original: Article, copy: Article) -> Match:
@@ -37,24 +42,23 @@ def measure_match(original: Article, copy: Article) -> Match:
     c_words, _ = _words(_body(copy))
     if not o_words or not c_words:
         return Match("none", 0.0, 0.0, 1.0 if c_words else 0.0)
-    c_grams = _grams(c_words, COVER_K)
-    covered = _coverage(o_words, c_grams, COVER_K)
-    verbatim = _coverage(o_words, _grams(c_words, VERBATIM_K), VERBATIM_K)
-    added = 1.0 - _share(_coverage(c_words, _grams(o_words, COVER_K), COVER_K))
-    containment = _share(covered)
-    kind = _kind(covered, o_quoted, containment, _share(verbatim))
-    return Match(kind, containment, _share(verbatim), added)
+    vocabulary: dict[str, int] = {}
+    o_ids, c_ids = _ids(o_words, vocabulary), _ids(c_words, vocabulary)
+    covered = _coverage(o_ids, c_ids, COVER_K)
+    verbatim = float(_coverage(o_ids, c_ids, VERBATIM_K).mean())
+    added = 1.0 - float(_coverage(c_ids, o_ids, COVER_K).mean())
+    containment = float(covered.mean())
+    kind = _kind(covered, np.asarray(o_quoted, dtype=bool), containment, verbatim)
+    return Match(kind, containment, verbatim, added)
 
 
-def _kind(
-    covered: list[bool], quoted: list[bool], containment: float, verbatim: float
-) -> MatchKind:
-    plain = [c for c, q in zip(covered, quoted, strict=True) if not q]
-    if plain:
-        shared = sum(plain)
-        plain_share = shared / len(plain)
+def _kind(covered: Flags, quoted: Flags, containment: float, verbatim: float) -> MatchKind:
+    plain = covered[~quoted]
+    if plain.size:
+        shared = int(plain.sum())
+        plain_share = shared / plain.size
     else:  # an original that is all quotation
-        shared, plain_share = sum(covered), containment
+        shared, plain_share = int(covered.sum()), containment
     enough = shared >= min(MIN_SHARED_WORDS, max(1, int(0.8 * len(covered))))
     if not enough or plain_share < PARTIAL_MIN:
         return "none"
@@ -86,25 +90,24 @@ def _words(text: str) -> tuple[list[str], list[bool]]:
     return out, quoted
 
 
-def _grams(tokens: Sequence[str], k: int) -> set[tuple[str, ...]]:
-    if len(tokens) < k:
-        return {tuple(tokens)}
-    return {tuple(tokens[i : i + k]) for i in range(len(tokens) - k + 1)}
+def _ids(words: list[str], vocabulary: dict[str, int]) -> Ids:
+    ids = (vocabulary.setdefault(w, len(vocabulary)) for w in words)
+    return np.fromiter(ids, dtype=np.uint64, count=len(words))
 
 
-def _coverage(tokens: Sequence[str], grams: set[tuple[str, ...]], k: int) -> list[bool]:
-    """For each token: is it inside some k-run of `tokens` that `grams` holds?"""
-    n = len(tokens)
-    covered = [False] * n
-    if n < k:
-        if tuple(tokens) in grams:
-            covered = [True] * n
-        return covered
-    for i in range(n - k + 1):
-        if tuple(tokens[i : i + k]) in grams:
-            covered[i : i + k] = [True] * k
-    return covered
+def _run_keys(ids: Ids, k: int) -> Ids:
+    """One 64-bit key per run of k words (a polynomial over word ids, wrapping)."""
+    n = ids.size - k + 1
+    keys = np.zeros(n, dtype=np.uint64)
+    for t in range(k):
+        keys = keys * _MULTIPLIER + ids[t : t + n] + np.uint64(1)
+    return keys
 
 
-def _share(flags: list[bool]) -> float:
-    return sum(flags) / len(flags) if flags else 0.0
+def _coverage(tokens: Ids, other: Ids, k: int) -> Flags:
+    """For each token: is it inside some k-run of `tokens` that `other` also holds?"""
+    n = tokens.size
+    if n < k or other.size < k:  # a text shorter than a run matches only as a whole
+        return np.full(n, n == other.size and bool(np.array_equal(tokens, other)))
+    found = np.isin(_run_keys(tokens, k), _run_keys(other, k)).astype(np.int32)
+    return np.convolve(found, np.ones(k, dtype=np.int32))[:n] > 0
