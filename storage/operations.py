@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, inspect, select, text, update
 from sqlalchemy.orm import Session
 
 from drift.model import Article, Finding
@@ -24,6 +24,7 @@ from storage.records import RunRecord, SnapshotRecord
 from storage.schema import Copy, Page, Run, Snapshot, Source, Story
 from storage.upsert import insert_or_update
 
+APSCHEDULER_TABLE = "apscheduler_jobs"  # the daemon's persistent job store
 INTERRUPTED = "interrupted: the daemon stopped before this run finished"
 
 
@@ -92,10 +93,14 @@ def save_health(session: Session, health: HealthRecord, enabled: bool | None) ->
     """Store a source's health; set `sources.enabled` too unless `enabled` is None."""
     if session.get(Source, health.source_id) is None:
         return  # removed while its job ran
-    values = {f.name: getattr(health, f.name) for f in fields(HealthRecord)}
-    values["last_error"] = clean(values["last_error"])
-    rest = {k: v for k, v in values.items() if k != "source_id"}
-    insert_or_update(session, SourceHealth, values, ("source_id",), rest)
+    row = session.get(SourceHealth, health.source_id)
+    if row is None:
+        row = SourceHealth(source_id=health.source_id)
+        session.add(row)
+    for f in fields(HealthRecord):
+        setattr(row, f.name, getattr(health, f.name))
+    row.last_error = clean(health.last_error)
+    session.flush()
     if enabled is not None:
         session.execute(update(Source).where(Source.id == health.source_id).values(enabled=enabled))
 
@@ -225,6 +230,19 @@ def mark_copy_removed(
     if snapshot_id is not None:
         copy.snapshot_id = snapshot_id
     copy_ops.upsert_findings(session, copy_id, [finding], now)
+
+
+def scheduled_jobs(session: Session) -> list[tuple[str, datetime | None]]:
+    """(job id, next run) from APScheduler's job table; empty before a daemon ever ran."""
+    if not inspect(session.connection()).has_table(APSCHEDULER_TABLE):
+        return []
+    rows = session.execute(
+        text(f"SELECT id, next_run_time FROM {APSCHEDULER_TABLE} ORDER BY next_run_time")
+    ).all()
+    return [
+        (str(job_id), datetime.fromtimestamp(t, UTC) if t is not None else None)
+        for job_id, t in rows
+    ]
 
 
 def story_ids(session: Session) -> list[int]:

@@ -55,6 +55,11 @@ class OperationsVerbs:
         result: list[RunRecord] = self._read(ops.runs_of_kind, kind, limit)
         return result
 
+    def scheduled_jobs(self) -> list[tuple[str, datetime | None]]:
+        """(job id, next run time) of the daemon's persistent schedule, soonest first."""
+        result: list[tuple[str, datetime | None]] = self._read(ops.scheduled_jobs)
+        return result
+
     # Re-checks -------------------------------------------------------------------------
 
     def copy_check_rows(self) -> list[CopyCheckRow]:

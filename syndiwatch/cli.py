@@ -15,6 +15,7 @@ import click
 
 from syndiwatch.commands import App
 from syndiwatch.commands.check import check, extract
+from syndiwatch.commands.daemon import daemon, status
 from syndiwatch.commands.demo import demo
 from syndiwatch.commands.manage import source, story
 from syndiwatch.commands.report import report
@@ -48,5 +49,5 @@ def main(
     ctx.call_on_close(app.close)
 
 
-for _command in (check, extract, story, source, report, demo, serve, run):
+for _command in (check, extract, story, source, report, demo, serve, run, daemon, status):
     main.add_command(_command)

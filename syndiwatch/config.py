@@ -300,6 +300,9 @@ def _schedule(t: Mapping[str, Any], where: str) -> ScheduleConfig:
             )
             values[key] = value
             continue
+        if key == "jitter" and value in (0, "0", "0s"):
+            values[key] = 0.0  # jitter may be off; every other duration must be positive
+            continue
         try:
             values[key] = parse_duration(str(value)) if not _positive(value) else float(value)
         except ValueError as exc:

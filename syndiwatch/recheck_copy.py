@@ -32,6 +32,7 @@ from storage import Store
 from storage.operations import CorrectionRecord
 from storage.records import CopyRecord, SnapshotRecord, StoryRecord
 from syndiwatch.config import Config
+from syndiwatch.health import BLOCKED_STATUSES, is_bot_challenge
 
 log = logging.getLogger(__name__)
 
@@ -66,12 +67,17 @@ def recheck_copy(
         finding = removed_finding(f"HTTP {page.status}")
         store.mark_copy_removed(copy.id, finding, snapshot_id=None, now=now)
         return CopyOutcome(removed=copy.status != "removed")
+    if page.status in BLOCKED_STATUSES:
+        return _record_failure(store, config, job, f"blocked: {page.error}", "blocked", now)
     if page.error is not None:
         return _record_failure(store, config, job, page.error, page.error_kind, now)
     try:
         article: Article | None = normalise(page.body, page.url, page.headers)
     except NotAnArticle as exc:
         article, reason = None, f"no longer an article: {exc}"
+    if _challenged(job, page, article):
+        error = f"blocked: HTTP {page.status} bot-challenge page instead of the article"
+        return _record_failure(store, config, job, error, "blocked", now)
     snapshot = store.record_fetch(
         copy.url, status=page.status, body=page.body, headers=page.headers, article=article,
         fetched_at=now, final_url=page.url,
@@ -92,6 +98,18 @@ def recheck_copy(
     lifecycle += [edited] if edited is not None else []
     _store(store, job, snapshot, _with(analysis, lifecycle), article, now)
     return CopyOutcome(edited=edited is not None, stale=len(stale))
+
+
+def _challenged(job: CopyJob, page: FetchedPage, article: Article | None) -> bool:
+    """A page that is no article (or no copy) and looks like a bot check is a block, not a removal.
+
+    Only then is the body scanned: a real article may carry a captcha form.
+    """
+    if article is not None:
+        assert job.story.article is not None
+        if analyse_copy(job.story.article, article).is_copy:
+            return False
+    return is_bot_challenge(page.status, page.headers, page.body)
 
 
 def _record_failure(

@@ -1,0 +1,158 @@
+"""What the daemon's jobs do: run a source, sweep re-checks, re-read sources, keep house.
+
+Each job is recorded as a run (kind = the job id, e.g. `source:3`), never raises
+(a crash is a failed run, logged with its traceback), and ends by notifying. The
+scheduler, signals and lifecycle are syndiwatch.daemon's.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from storage import Store
+from storage.records import SourceRecord
+from syndiwatch import health
+from syndiwatch.config import Config
+from syndiwatch.notify import notify_new_findings, send
+from syndiwatch.pipeline import utcnow
+from syndiwatch.recheck import recheck_all
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class JobOutcome:
+    stats: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+
+
+def recorded(store: Store, kind: str, body: Callable[[datetime], JobOutcome]) -> JobOutcome:
+    """Run `body` as a stored run of `kind`; any exception becomes the run's error."""
+    now = utcnow()
+    run_id = store.start_run(kind, now=now)
+    try:
+        outcome = body(now)
+    except Exception as exc:  # a job must never take the daemon down; the run says why
+        log.error("job %s failed: %s\n%s", kind, exc, traceback.format_exc())
+        outcome = JobOutcome(error=f"{type(exc).__name__}: {exc}")
+    store.finish_run(run_id, stats=outcome.stats, error=outcome.error, now=utcnow())
+    return outcome
+
+
+def run_source_job(store: Store, config: Config, source: SourceRecord) -> JobOutcome:
+    """Run one source (discovery) and update its health; disabled past the limit."""
+    before = store.source_health(source.id)
+    if before.backoff_until is not None and before.backoff_until > utcnow():
+        log.info("source %d backing off until %s", source.id, before.backoff_until.isoformat())
+        return JobOutcome(stats={"skipped": "backing off"})
+    outcome = recorded(
+        store, f"source:{source.id}", lambda now: _discover(store, config, source, now)
+    )
+    _update_health(store, config, source, outcome)
+    notify_new_findings(store, config, now=utcnow())
+    return outcome
+
+
+def _discover(store: Store, config: Config, source: SourceRecord, now: datetime) -> JobOutcome:
+    from syndiwatch.discover import run_sources  # discovery's room; imported when the job runs
+
+    result = run_sources(store, config, [source], now=now, run_kind=None)[0]
+    stats = {
+        "source_id": source.id, "pages": result.pages_fetched, "unchanged": result.pages_unchanged,
+        "candidates": result.candidates, "copies": result.copies_found,
+        "entries": result.entries_seen, "not_modified": result.not_modified,
+        "errors": list(result.errors[:20]),
+    }  # fmt: skip
+    # Failed: errors and nothing came back at all (a feed that answered 304 did come back).
+    useful = result.pages_fetched or result.not_modified or getattr(result, "documents_fetched", 0)
+    failed = bool(result.errors) and not useful
+    return JobOutcome(stats, result.errors[0] if failed else None)
+
+
+def _update_health(store: Store, config: Config, source: SourceRecord, outcome: JobOutcome) -> None:
+    now = utcnow()
+    before = store.source_health(source.id)
+    if outcome.error is None:
+        stats = outcome.stats
+        entries = int(stats.get("entries", 0)) + int(stats.get("pages", 0))
+        entries += bool(stats.get("not_modified"))
+        after = health.after_success(before, entries=entries, now=now)
+        store.save_source_health(after, enabled=True if before.disabled_at else None)
+        if health.is_silent(after, config.schedule) and not health.is_silent(
+            before, config.schedule
+        ):
+            note = f"{source.url} returned no entries in {after.empty_runs} runs in a row."
+            _alert(config, f"source {source.id} yields nothing", note)
+        return
+    kind = health.error_kind(outcome.error)
+    after = health.after_failure(
+        before, source, config.schedule, error=outcome.error, kind=kind, now=now
+    )
+    disable = after.disabled_at is not None and before.disabled_at is None
+    store.save_source_health(after, enabled=False if disable else None)
+    log.warning("source %d (%s) failed [%s]: %s", source.id, source.url, kind, outcome.error)
+    if disable:
+        note = f"{source.url} failed {after.consecutive_failures} times in a row ({kind})"
+        _alert(config, f"source {source.id} disabled", f"{note}: {outcome.error}")
+
+
+def _alert(config: Config, title: str, body: str) -> None:
+    """Tell the operators about a source (disabled, silent); logged whether or not sent."""
+    log.error("%s: %s", title, body)
+    for url in config.notify.urls:
+        error = send(url, f"syndiwatch: {title}", body)
+        if error:
+            log.warning("could not send the alert: %s", error)
+
+
+def run_recheck_job(store: Store, config: Config) -> JobOutcome:
+    """Re-check the originals and copies that are due, then notify."""
+
+    def body(now: datetime) -> JobOutcome:
+        summary = recheck_all(store, config, now=now, only_due=True)
+        return JobOutcome(summary.as_stats(), summary.errors[0] if summary.errors else None)
+
+    outcome = recorded(store, "recheck", body)
+    notify_new_findings(store, config, now=utcnow())
+    return outcome
+
+
+def run_maintenance_job(store: Store, config: Config) -> JobOutcome:
+    """Prune old raw HTML nothing cites; deliver notices whose retry is due."""
+
+    def body(now: datetime) -> JobOutcome:
+        before = now - timedelta(days=config.retention.raw_html_days)
+        pruned = store.prune_raw_html(before=before)
+        sent = notify_new_findings(store, config, now=now)
+        return JobOutcome({"pruned_snapshots": pruned, "notices_sent": sent.sent})
+
+    return recorded(store, "maintenance", body)
+
+
+def record_missed(store: Store, job_id: str, scheduled: datetime | None) -> None:
+    """Store a run that did not happen (the daemon was down or busy past the grace time)."""
+    now = utcnow()
+    when = scheduled.isoformat() if scheduled else "?"
+    run_id = store.start_run(job_id, now=now)
+    store.finish_run(run_id, stats={"missed": when}, error=f"missed its schedule ({when})", now=now)
+    if job_id.startswith("source:"):
+        source_id = int(job_id.split(":", 1)[1])
+        before = store.source_health(source_id)
+        store.save_source_health(replace(before, missed_runs=before.missed_runs + 1))
+    log.warning("job %s missed its run at %s", job_id, when)
+
+
+def fetch_new_originals(store: Store, config: Config) -> None:
+    """Fetch stories named in the config (or added) that were never fetched."""
+    from syndiwatch.discover import fetch_missing_originals
+
+    try:
+        for problem in fetch_missing_originals(store, config, now=utcnow()):
+            log.warning("%s", problem)
+    except Exception:  # a failed fetch of an original is retried by the next sync
+        log.exception("fetching new originals failed")
