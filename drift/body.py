@@ -1,4 +1,4 @@
-"""Find the article body: paragraphs in reading order, and the links inside or next to them.
+"""Find the article body: its paragraphs in reading order.
 
 Main-text extraction is trafilatura's (on the tree drift.normalise parsed once),
 with a JSON-LD articleBody and a plain <p> fallback. Credit lines, bylines and
@@ -17,8 +17,7 @@ from lxml.html import HtmlElement, fromstring
 from trafilatura.settings import Extractor, use_config
 
 from drift.credits import is_credit_line, parse_byline
-from drift.metadata import clean_text, element_text, resolve_url
-from drift.model import Link
+from drift.metadata import clean_text, element_text
 from drift.patterns import is_boilerplate_line
 
 log = logging.getLogger(__name__)
@@ -61,7 +60,6 @@ _PRUNE_XPATH = [
     " or contains(@class,'gdpr')][string-length(.) < 3000]",
 ]
 _BOILERPLATE_CONTAINERS = ("nav", "header", "footer", "aside", "form")
-_NON_ARTICLE_HREF = re.compile(r"^\s*(#|javascript:|$)", re.IGNORECASE)
 # An articleBody this much longer than the extracted text means the extractor missed text.
 _JSONLD_PREFERENCE = 1.3
 _NAIVE_MIN_WORDS = 8
@@ -79,9 +77,8 @@ _TEASER_RUN = 3
 _TRAILING_TEASER_RUN = 2
 _TEASER_MAX_WORDS = 20
 _TEASER_REST_FACTOR = 3
+_KICKER_LINES = 4
 _SENTENCE_END = (".", "!", "?", "。", "…", ":")
-# Shorter texts ("Home", "World") match inside too many paragraphs by chance.
-_MIN_PARTIAL_MATCH = 20
 
 
 def extract_paragraphs(
@@ -235,7 +232,7 @@ def _naive_paragraphs(tree: HtmlElement) -> list[str]:
 
 def _filter_paragraphs(paragraphs: Iterable[str], title: str) -> list[str]:
     out: list[str] = []
-    for para in paragraphs:
+    for para in _drop_above_headline(list(paragraphs), title):
         if para == title or is_credit_line(para) or parse_byline(para):
             continue
         if is_boilerplate_line(para):
@@ -244,6 +241,15 @@ def _filter_paragraphs(paragraphs: Iterable[str], title: str) -> list[str]:
             continue  # a summary repeating the lead right above it
         out.append(para)
     return _drop_repeated_body(out)
+
+
+def _drop_above_headline(paragraphs: list[str], title: str) -> list[str]:
+    """Drop kicker/section labels printed above the headline ("Port", "World | Europe")."""
+    if title and title in paragraphs[:_KICKER_LINES]:
+        at = paragraphs.index(title)
+        if all(len(p.split()) <= _TEASER_MAX_WORDS // 2 for p in paragraphs[:at]):
+            return paragraphs[at:]
+    return paragraphs
 
 
 def _drop_repeated_body(paragraphs: list[str]) -> list[str]:
@@ -290,63 +296,3 @@ def _is_sentence(para: str) -> bool:
 
 def _word_count(paragraphs: Iterable[str]) -> int:
     return sum(len(p.split()) for p in paragraphs)
-
-
-def find_body_links(
-    tree: HtmlElement, url: str, paragraphs: Iterable[str], extra_lines: Iterable[str] = ()
-) -> tuple[Link, ...]:
-    """Return the links whose block is a body paragraph or a credit line, in page order."""
-    wanted = {p for p in paragraphs} | {clean_text(line) for line in extra_lines}
-    if not wanted:
-        return ()
-    # Keyed by element (not id()): holding the proxies keeps lxml from reusing them.
-    blocks_ok: dict[HtmlElement, bool] = {}
-    links: list[Link] = []
-    seen: set[tuple[str, str]] = set()
-    haystack = "\n".join(wanted)
-    for a in tree.iter("a"):
-        anchor = element_text(a)
-        if anchor and anchor not in haystack:
-            continue  # cheap test first: navigation anchors are not in the body text
-        block = _link_block(a)
-        if block not in blocks_ok:
-            blocks_ok[block] = _block_matches(block, wanted)
-        if not blocks_ok[block]:
-            continue
-        link = _make_link(a, url)
-        if (link.href, link.text) not in seen:
-            seen.add((link.href, link.text))
-            links.append(link)
-    return tuple(links)
-
-
-def _link_block(a: HtmlElement) -> HtmlElement:
-    node = a.getparent()
-    while node is not None and node.tag in ("span", "strong", "em", "b", "i", "u", "small", "font"):
-        parent = node.getparent()
-        if parent is None:
-            break
-        node = parent
-    return node if node is not None else a
-
-
-def _block_matches(block: HtmlElement, wanted: set[str]) -> bool:
-    text = element_text(block)
-    if not text:
-        return False
-    if text in wanted:
-        return True
-    if len(text) <= _MIN_PARTIAL_MATCH:
-        return False
-    # A block holding a <br>-separated credit line, or a paragraph split by trafilatura.
-    return any(len(w) > _MIN_PARTIAL_MATCH and (w in text or text in w) for w in wanted)
-
-
-def _make_link(a: HtmlElement, url: str) -> Link:
-    raw = a.get("href")
-    text = element_text(a)
-    if raw is None:
-        return Link(href="", text=text)
-    if _NON_ARTICLE_HREF.match(raw):
-        return Link(href=raw, text=text)
-    return Link(href=resolve_url(raw, url) or raw, text=text)

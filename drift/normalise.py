@@ -1,8 +1,8 @@
 """Normalise a fetched page into a drift.model.Article: decode, parse once, read, extract.
 
-`normalise` is the one entry point; it raises only drift.errors.NotAnArticle.
-Decoding lives in drift.decode, tag metadata in drift.metadata, credits, bylines
-and captions in drift.credits, the body text in drift.body.
+`normalise` is the one entry point and raises only drift.errors.NotAnArticle. The parts
+live in drift.decode, drift.metadata (tags), drift.credits (credit lines, bylines,
+captions), drift.people (authors, publisher), drift.body (paragraphs), drift.links.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup
 from lxml import etree
 from lxml.html import HtmlElement
 
-from drift.body import extract_paragraphs, find_body_links
+from drift.body import extract_paragraphs
 from drift.credits import (
     find_captions,
     find_credit_lines,
@@ -25,6 +25,7 @@ from drift.credits import (
 )
 from drift.decode import decode_html
 from drift.errors import NotAnArticle
+from drift.links import find_body_links
 from drift.metadata import (
     element_text,
     first_link,

@@ -295,3 +295,14 @@ def test_byline_affiliation_is_not_an_author() -> None:
     art = normalise(html, "https://e.example/a")
     assert art.authors == ("Mara Lind", "Tomás Ortega")
     assert art.provenance["authors"] == "markup"
+
+
+def test_links_right_after_the_body_count_but_furniture_does_not() -> None:
+    html = page(
+        f"<article><h1>T</h1><div class='content'><p>{LEAD}</p><p>{SECOND}</p></div>"
+        "<div class='source-box'><a href='#'>Read the original article here</a></div>"
+        "<div class='tags'><a href='/tag/ministry'>Ministry</a></div></article>"
+        "<aside><a href='/y'>Other story about ministry leaks today</a></aside>"
+    )
+    art = normalise(html, "https://e.example/a")
+    assert art.links == (Link("#", "Read the original article here"),)
