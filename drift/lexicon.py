@@ -30,6 +30,9 @@ updated editor's note breaking exclusive watch live video according under over a
     | frozenset(WEEKDAYS)
 )
 _CAP_WORD = re.compile(r"(?<![\w'’])(?:[A-Z][\w'’.-]*[\w]|[A-Z])(?![\w'’])")
+_REPORTING = re.compile(
+    r"\s+(?:said|says|told|tells|added|adds|wrote|writes|stated|argued|insisted|warned)\b"
+)
 _NAME_LINK = frozenset({"of", "de", "del", "da", "van", "von", "al", "bin", "la", "le", "du"})
 
 HEDGES: dict[str, str] = {
@@ -73,12 +76,14 @@ effective:ineffective guilty:innocent included:excluded"""
 
 def find_names(text: str, known: frozenset[str] = frozenset()) -> list[str]:
     """Runs of capitalised words that read as names; a sentence-initial word counts
-    only when `known` (names seen mid-sentence elsewhere) holds it."""
+    only when `known` (names seen mid-sentence elsewhere) holds it or it says something."""
     names: list[str] = []
     run: list[str] = []
     for m in re.finditer(r"[\w'’.-]+|[^\w\s]", text):
         word = m.group().rstrip(".")
-        first = not names and not run and _is_sentence_start(text, m.start())
+        first = not run and _is_sentence_start(text, m.start())
+        if first and _REPORTING.match(text, m.end()) and _CAP_WORD.fullmatch(word):
+            known = known | {word}
         if _is_name_word(word, first, known) or (
             run and word.lower() in _NAME_LINK and m.group()[0].islower()
         ):
@@ -91,7 +96,11 @@ def find_names(text: str, known: frozenset[str] = frozenset()) -> list[str]:
 
 
 def _is_sentence_start(text: str, pos: int) -> bool:
-    return not re.search(r"\w", text[:pos])
+    """Nothing but spaces before `pos`, or an end mark or opening quote right before it."""
+    before = text[max(0, pos - 8) : pos].rstrip()
+    if not before:
+        return not text[:pos].strip()
+    return before[-1] in '.!?"“'
 
 
 def _is_name_word(word: str, first: bool, known: frozenset[str]) -> bool:

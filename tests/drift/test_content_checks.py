@@ -84,6 +84,9 @@ def test_date_changes(original: str, copy: str, changes: list[tuple[str, str]]) 
         ("Said Tom Becker on Monday.", "Tom Becker said on Monday.", []),
         ("Police in New York said so.", "Police in New York said so.", []),
         ("The talks ended.", "Talks ended, officials said.", []),
+        ("Okafor said the plan works.", "Adeyemi said the plan works.", [("Okafor", "Adeyemi")]),
+        ("It works. Okafor said so.", "It works. Adeyemi said so.", [("Okafor", "Adeyemi")]),
+        ("Police said it works.", "Officials said it works.", []),
     ],
 )
 def test_name_changes(original: str, copy: str, changes: list[tuple[str, str | None]]) -> None:
