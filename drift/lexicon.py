@@ -23,7 +23,11 @@ yet so not no never none neither also however meanwhile moreover still then thus
 today yesterday tomorrow tonight mr mrs ms dr prof president minister chief police
 officials some many most all several few more other another both each every such one
 two three earlier later last next read related advertisement photo source via update
-updated editor's note breaking exclusive watch live video according under over about"""
+updated editor's note breaking exclusive watch live video according under over about
+witnesses residents analysts experts critics doctors authorities researchers scientists
+investigators prosecutors lawyers sources activists protesters workers employees students
+teachers parents people villagers locals officers soldiers rescuers medics spokesman
+spokeswoman spokesperson observers economists diplomats organisers organizers lawmakers"""
         )
     )
     | frozenset(MONTHS)
