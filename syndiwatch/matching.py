@@ -54,6 +54,8 @@ class PageMatcher:
         }
         self.index = StoryIndex({sid: a.text for sid, a in self.articles.items()})
         self.upto = max(self.articles, default=0)
+        # A story's own page (found in its publisher's feed) is the original, not a copy.
+        self.own_pages = {page_key(s.url): s.id for s in stories}
         self._traces: list[TraceRecord] = []
 
     def process(self, page: FetchedPage, *, via: str, scope: int | None = None) -> PageResult:
@@ -62,6 +64,7 @@ class PageMatcher:
         digest = hashlib.sha256(page.body).hexdigest()
         prev = self.store.get_traces([url]).get(url)
         in_scope = [scope] if scope is not None else list(self.articles)
+        in_scope = [i for i in in_scope if self.own_pages.get(url) != i]
         if prev is not None and prev.content_hash == digest:
             check = [i for i in in_scope if i > prev.stories_upto and i not in prev.copy_of]
             if not check:

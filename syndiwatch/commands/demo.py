@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import tempfile
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -35,6 +37,7 @@ def demo(app: App, fmt: str, keep_db: str | None, serve: bool) -> None:
     """
     from syndiwatch import pipeline
     from syndiwatch.demo.server import serve_sites
+    from syndiwatch.discover import run_sources
     from syndiwatch.report import build_report, render_json, render_text
 
     with tempfile.TemporaryDirectory(prefix="syndiwatch-demo-") as tmp:
@@ -45,26 +48,27 @@ def demo(app: App, fmt: str, keep_db: str | None, serve: bool) -> None:
         from storage import open_store
 
         with serve_sites() as sites, user_errors(), open_store(config.database_url) as store:
+            sources = demo_sources(sites)
             app.err.print(
-                f"Serving {len(sites.sites)} demo sites on 127.0.0.1; "
-                f"checking {len(sites.candidate_urls)} candidate pages against "
-                f"{sites.original_url}",
+                f"Serving {len(sites.sites)} demo sites on 127.0.0.1; tracking "
+                f"{sites.original_url} and discovering its copies through "
+                f"{_describe_sources(sources)}",
                 highlight=False,
             )
-            result = pipeline.check(store, config, sites.original_url, sites.candidate_urls)
-            report = build_report(store.report(result.story.id), generated_at=pipeline.utcnow())
-        notes = [
-            f"{o.outcome.replace('_', ' ')}: {o.url}"
-            for o in result.outcomes
-            if o.outcome != "copy"
-        ]
+            story = pipeline.add_story(store, config, sites.original_url)
+            for kind, url in sources:
+                store.add_source(kind, url)
+            results = run_sources(store, config, store.list_sources(), now=pipeline.utcnow())
+            report = build_report(store.report(story.id), generated_at=pipeline.utcnow())
+        notes = [_discovery_note(results)]
+        notes += [line for r in results for line in r.errors]
         if fmt == "json":
             click.echo(render_json(report), nl=False)
             if serve:
                 _serve_desk(app, config.database_url)
             return
         render_text(report, app.console, notes)
-        first_copy = next((o.url for o in result.outcomes if o.outcome == "copy"), "URL")
+        first_copy = next((c["url"] for st in report["stories"] for c in st["copies"]), "URL")
         app.console.print(NEXT_STEPS.format(copy=first_copy), highlight=False)
         if keep_db:
             app.console.print(
@@ -73,6 +77,44 @@ def demo(app: App, fmt: str, keep_db: str | None, serve: bool) -> None:
             )
         if serve:
             _serve_desk(app, config.database_url)
+
+
+# Where the demo looks: each republisher's feed, sitemap or section, as an operator would
+# set it up. Copies sit among unrelated articles on every site; two sites hold none.
+DEMO_SOURCES = (
+    ("feed", "nordic", "/rss.xml"),
+    ("feed", "buzzhub", "/rss.xml"),
+    ("feed", "coastal", "/atom.xml"),
+    ("feed", "flashwire", "/rss.xml"),
+    ("feed", "valley", "/atom.xml"),
+    ("sitemap", "northwind", "/"),  # robots.txt → a sitemap index
+    ("sitemap", "trendpulse", "/sitemap.xml"),
+    ("sitemap", "globalecho", "/sitemap.xml"),
+    ("sitemap", "freightweekly", "/sitemap.xml"),
+    ("site", "metro", "/"),
+)
+
+
+def demo_sources(sites: Any) -> list[tuple[str, str]]:
+    """The (kind, URL) sources the demo runs on the served demo sites."""
+    return [(kind, sites.url(key, path)) for kind, key, path in DEMO_SOURCES]
+
+
+def _describe_sources(sources: list[tuple[str, str]]) -> str:
+    counts = Counter(kind for kind, _ in sources)
+    names = {"feed": "feed", "sitemap": "sitemap", "site": "site crawl", "url": "page"}
+    parts = [f"{n} {names[k]}{'s' if n != 1 else ''}" for k, n in counts.items()]
+    return ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else parts[0]
+
+
+def _discovery_note(results: list[Any]) -> str:
+    fetched = sum(r.pages_fetched for r in results)
+    analysed = sum(r.analysed for r in results)
+    copies = sum(r.copies_found for r in results)
+    return (
+        f"discovery: {fetched} pages fetched, {analysed} analysed as possible copies, "
+        f"{copies} copies found; every other page was set aside after a quick look"
+    )
 
 
 def _serve_desk(app: App, database_url: str) -> None:

@@ -137,3 +137,14 @@ def test_site_crawl_respects_depth_and_page_limits(
         run = run_one(store, config, "site", fixture_site.url("/"))
     assert run.pages_fetched == 3
     assert not any(path.startswith("/deep") for path, _ in fixture_site.requests)
+
+
+def test_the_originals_own_feed_yields_no_copy_of_itself(
+    tracked: tuple[Store, Config], demo_sites: DemoSites
+) -> None:
+    store, config = tracked
+    run = run_one(store, config, "feed", demo_sites.url("harbour", "/rss.xml"))
+    assert run.errors == ()
+    assert run.pages_fetched == 3
+    assert run.copies_found == 0
+    assert copy_urls(store) == set()
