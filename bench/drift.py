@@ -41,11 +41,11 @@ def _article(url: str, side: dict[str, Any]) -> Article:
     return Article(url, title=side["title"], paragraphs=tuple(side["paragraphs"]))
 
 
-def corpus_scores() -> tuple[dict[str, tuple[int, int, int]], int]:
+def corpus_scores(pattern: str = "*.json") -> tuple[dict[str, tuple[int, int, int]], int]:
     """Per content code: (true positives, false positives, false negatives)."""
     counts = {c: [0, 0, 0] for c in CODES if c.startswith("content.")}
     pairs = 0
-    for path in sorted(CORPUS.glob("*.json")):
+    for path in sorted(CORPUS.glob(pattern)):
         for pair in json.loads(path.read_text(encoding="utf-8"))["pairs"]:
             pairs += 1
             a = analyse_copy(_article("o", pair["original"]), _article("c", pair["copy"]))
@@ -222,14 +222,15 @@ def main() -> None:
     parser.add_argument("--stories", type=int, default=100_000, help="MatchIndex size; 0 skips")
     args = parser.parse_args()
     vocab = _vocabulary()
-    scores, pairs = corpus_scores()
-    print(f"Corpus: {pairs} pairs\n")
-    rows = []
-    for code, (tp, fp, fn) in scores.items():
-        p = tp / (tp + fp) if tp + fp else 1.0
-        r = tp / (tp + fn) if tp + fn else 1.0
-        rows.append([code, f"{p:.2f}", f"{r:.2f}", str(tp), str(fp), str(fn)])
-    _table(["code", "precision", "recall", "tp", "fp", "fn"], rows)
+    for label, pattern in (("Corpus", "*.json"), ("Held-out pairs", "holdout/*.json")):
+        scores, pairs = corpus_scores(pattern)
+        print(f"{label}: {pairs} pairs\n")
+        rows = []
+        for code, (tp, fp, fn) in scores.items():
+            p = f"{tp / (tp + fp):.2f}" if tp + fp else "–"
+            r = f"{tp / (tp + fn):.2f}" if tp + fn else "–"
+            rows.append([code, p, r, str(tp), str(fp), str(fn)])
+        _table(["code", "precision", "recall", "tp", "fp", "fn"], rows)
     s = speed(args.repeat, vocab)
     base = s["difflib"]
     _table(

@@ -31,7 +31,7 @@ def find_content_findings(original: Article, copy: Article, alignment: Alignment
     findings += find_insertions(alignment, len(copy.text.split()))
     kept = [(p.original.start, p.original.end) for p in alignment.pairs if p.original and p.copy]
     changes = find_quote_changes(original, copy, lambda s, e: any(a < e and s < b for a, b in kept))
-    findings += [_quote_finding(c) for c in changes]
+    findings += [_quote_finding(c) for c in changes if c.altered]
     truncated = any(f.code == "content.truncated" for f in cuts)
     findings += _passage_findings(original, copy, alignment, changes, truncated)
     return findings
@@ -118,7 +118,7 @@ def _context(text: str, ordered: list[Sentence], group: list[Sentence]) -> str:
 def _untouched(
     o_group: list[Sentence], c_group: list[Sentence], changes: list[QuoteChange]
 ) -> bool:
-    for c in changes:
+    for c in (c for c in changes if c.altered):
         if any(s.start < c.original.end and c.original.start < s.end for s in o_group):
             return False
         if any(s.start < c.copy.end and c.copy.start < s.end for s in c_group):

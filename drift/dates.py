@@ -36,14 +36,21 @@ _DAY = r"(?P<{n}>[0-3]?\d)(?:st|nd|rd|th|er|\.)?"
 _YEAR = r"(?P<{n}>1[89]\d\d|20\d\d)"
 _WEEKDAY_NAMES = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _WEEKDAY = r"(?:(?P<wd>(?-i:" + _WEEKDAY_NAMES + r")),?\s+(?:the\s+)?)?"
-# Words after which a four-digit number is a count, not a year ("2000 people").
-_COUNT_NEXT = re.compile(r"\s*(?:%|percent|per cent|[a-z]{3,})", re.IGNORECASE)
-_YEAR_OK_NEXT = frozenset(
-    str.split(
-        """the and or to in on at for when as but with after before from was were is had has he
-she they it we that this election elections"""
-    )
+# A four-digit number followed by a plural noun is a count ("2000 people", "2019
+# cases"); followed by anything else it is a year ("in 2019 the", "a 2007 quake").
+_COUNT_NEXT = re.compile(r"\s*(?:%|percent\b|per cent\b|(?P<word>[a-z]+)\b)", re.IGNORECASE)
+_PLURAL_NOUNS = frozenset(
+    str.split("people police men women children staff personnel troops cattle sheep fish")
 )
+# ... unless a word that introduces a year comes first ("the 2024 elections", "by 2030").
+_YEAR_BEFORE = re.compile(
+    r"\b(?:in|since|by|until|till|from|before|after|during|of|the|early|late|mid|around|"
+    r"through|to|and)[\s-]+$",
+    re.IGNORECASE,
+)
+_NOT_PLURAL = frozenset(str.split("was has is as its this his always across thus plus"))
+
+
 # A cheap first look: text without a digit or a month/weekday name holds no date.
 _HINT = re.compile(
     r"\d|noon|midnight|\b(?:"
@@ -117,7 +124,7 @@ def _key(m: re.Match[str], text: str) -> str | None:
     if g["m4"]:
         month = MONTHS.get(g["m4"].lower())
         return f"m:{month}" if month else None
-    return _year_key(g["y5"], text, m.end())
+    return _year_key(g["y5"], text, m.start(), m.end())
 
 
 def _month_day(month_word: str, day: str, year: str | None, weekday: str | None) -> str | None:
@@ -144,8 +151,12 @@ def _time_key(raw: str) -> str:
     return f"t:{hour:02d}:{minute:02d}"
 
 
-def _year_key(year: str, text: str, end: int) -> str | None:
+def _year_key(year: str, text: str, start: int, end: int) -> str | None:
     nxt = _COUNT_NEXT.match(text, end)
-    if nxt and nxt.group().strip().lower() not in _YEAR_OK_NEXT:
+    if nxt is None or _YEAR_BEFORE.search(text[max(0, start - 12) : start]):
+        return f"y:{year}"
+    word = (nxt.group("word") or "").lower()
+    if not word:  # 2000% / 2000 percent
         return None
-    return f"y:{year}"
+    plural = word.endswith("s") and not word.endswith("ss") and word not in _NOT_PLURAL
+    return None if plural or word in _PLURAL_NOUNS else f"y:{year}"

@@ -89,8 +89,8 @@ def find_numbers(text: str) -> list[Number]:
 
 
 def _read(m: re.Match[str]) -> Number | None:
-    raw = m.group().strip()
-    start = m.start() + (len(m.group()) - len(m.group().lstrip()))
+    raw = m.group().strip().strip("()")
+    start = m.start() + m.group().index(raw)
     end = start + len(raw)
     if m.group("frac"):
         return _fraction(m.group("frac"), start, end)

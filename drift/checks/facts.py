@@ -71,6 +71,8 @@ def find_name_changes(pair: PassagePair, *, drop_ok: bool = False) -> list[Fact]
     facts = []
     for i, name in enumerate(missing):
         replacement = new[i] if i < len(new) else None
+        if replacement == name:
+            continue
         if replacement is None and drop_ok:
             continue
         facts.append(
@@ -130,6 +132,7 @@ def _diff(
 
 def _words(text: str) -> set[str]:
     found = set(re.findall(r"[\w'-]+", text.replace("’", "'")))
+    found |= {w.rstrip(".") for w in re.findall(r"\w[\w.]*\.\w", text)}  # U.S. / U.S
     return found | {re.sub(r"'s?$", "", w) for w in found}
 
 

@@ -20,10 +20,12 @@ from drift.text import words
 
 @dataclass(frozen=True, slots=True)
 class QuoteChange:
-    """An altered quote: the original's and the copy's, offsets into each article text."""
+    """A quote of the original and its counterpart in the copy (offsets into each
+    article text); `altered` unless the two are the same quote."""
 
     original: Quote
     copy: Quote
+    altered: bool = True
 
 
 def article_quotes(article: Article) -> list[Quote]:
@@ -40,7 +42,8 @@ def article_quotes(article: Article) -> list[Quote]:
 def find_quote_changes(
     original: Article, copy: Article, kept: Callable[[int, int], bool]
 ) -> list[QuoteChange]:
-    """Altered quotes among the original's quotes whose sentences the copy keeps."""
+    """The original's quotes in kept sentences, each with its counterpart in the copy;
+    a quote without a counterpart (paraphrased, unquoted) is left to the sentence checks."""
     copy_quotes = article_quotes(copy)
     copy_words = " ".join(words(copy.text))
     changes = []
@@ -49,6 +52,7 @@ def find_quote_changes(
             continue
         best, score = _best(quote, copy_quotes)
         if best is not None and same_quote(quote.text, best.text):
+            changes.append(QuoteChange(quote, best, altered=False))
             continue
         if best is None or score < SAME_QUOTE_MIN * 100:
             continue  # no counterpart: paraphrased or dropped, judged as a sentence

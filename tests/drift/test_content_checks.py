@@ -87,6 +87,11 @@ def test_date_changes(original: str, copy: str, changes: list[tuple[str, str]]) 
         ("Okafor said the plan works.", "Adeyemi said the plan works.", [("Okafor", "Adeyemi")]),
         ("It works. Okafor said so.", "It works. Adeyemi said so.", [("Okafor", "Adeyemi")]),
         ("Police said it works.", "Officials said it works.", []),
+        (
+            "It hit, the U.S. Geological Survey said.",
+            "It hit hard, the U.S. Geological Survey said.",
+            [],
+        ),
     ],
 )
 def test_name_changes(original: str, copy: str, changes: list[tuple[str, str | None]]) -> None:
@@ -224,6 +229,14 @@ BODY = (
 )
 def test_structure_findings(copy: tuple[str, ...], expected: dict[str, int]) -> None:
     assert dict(_codes(BODY, copy)) == expected
+
+
+def test_honest_ellipsis_in_a_quote_is_no_finding() -> None:
+    original = Article(
+        "o", paragraphs=("“The walls fell down around us. We had no time,” she said.", *BODY)
+    )
+    copy = Article("c", paragraphs=("“The walls fell down … We had no time,” she said.", *BODY))
+    assert find_content_findings(original, copy, align(original, copy)) == []
 
 
 def test_three_changed_numbers_are_three_distinct_findings() -> None:
