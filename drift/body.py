@@ -50,15 +50,17 @@ _FULL = _extractor(fast=False)
 _MAX_WORDS_PER_SENTENCE = 50
 _MIN_FAST_WORDS = 100
 _SENTENCE_MARK = re.compile(r"[.!?。！？]")
-# Page furniture trafilatura keeps on some templates: consent dialogs, ad slots.
-_PRUNE_XPATH = [
-    "//body//*[@role='dialog' or @role='alertdialog' or @aria-modal='true']",
-    "//body//*[@aria-label='Advertisement' or @data-ad-slot]",
-    # Only small elements inside the body: sites put "cookies-not-set" on <body> or a wrapper.
-    "//body//*[not(self::main or self::article)][contains(@class,'cookie')"
-    " or contains(@id,'cookie') or contains(@class,'consent') or contains(@id,'consent')"
-    " or contains(@class,'gdpr')][string-length(.) < 3000]",
-]
+# Page furniture trafilatura keeps on some templates: consent dialogs, ad slots. One
+# expression, so the tree is walked once; only small elements, and never <body> or a
+# wrapper, since sites put classes such as "cookies-not-set" on those.
+_PRUNE_XPATH = (
+    "//*[@role='dialog' or @role='alertdialog' or @aria-modal='true'"
+    " or @aria-label='Advertisement' or @data-ad-slot"
+    " or ((contains(@class,'cookie') or contains(@id,'cookie') or contains(@class,'consent')"
+    " or contains(@id,'consent') or contains(@class,'gdpr'))"
+    " and not(self::html or self::body or self::main or self::article)"
+    " and string-length(.) < 3000)]"
+)
 _BOILERPLATE_CONTAINERS = ("nav", "header", "footer", "aside", "form")
 # An articleBody this much longer than the extracted text means the extractor missed text.
 _JSONLD_PREFERENCE = 1.3
