@@ -9,7 +9,7 @@ statistics. A failing source never raises: its SourceRun carries one-line errors
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -114,11 +114,13 @@ def run_sources(
     now: datetime,
     progress: Progress | None = None,
     run_kind: str | None = "discover",
+    scrapy_settings: Mapping[str, Any] | None = None,
 ) -> list[SourceRun]:
     """Run several sources now, one crawl per kind; return a SourceRun per source, in order.
 
     With `run_kind`, the run and every source's statistics are recorded
-    (store.start_run/finish_run) under that kind.
+    (store.start_run/finish_run) under that kind. `scrapy_settings` are extra
+    Scrapy settings for the crawls (benchmarks and tests on loopback).
     """
     run_id = store.start_run(run_kind, now=now) if run_kind else None
     tallies = {s.id: _Tally(s) for s in sources}
@@ -130,7 +132,8 @@ def run_sources(
         for kind in KIND_ORDER:
             group = [s for s in sources if s.kind == kind]
             if group:
-                _run_group(store, config, kind, group, tallies, matcher, progress)
+                crawl = _Crawl(store, config, scrapy_settings or {}, progress)
+                _run_group(crawl, kind, group, tallies, matcher)
         matcher.flush()
         for tally in tallies.values():
             _save_state(store, tally)
@@ -187,19 +190,26 @@ def run_stats(results: Iterable[SourceRun]) -> dict[str, Any]:
     return {**totals, "per_source": per_source}
 
 
+@dataclass(frozen=True, slots=True)
+class _Crawl:
+    store: Store
+    config: Config
+    settings: Mapping[str, Any]
+    progress: Progress | None
+
+
 def _run_group(
-    store: Store,
-    config: Config,
+    crawl: _Crawl,
     kind: str,
     group: Sequence[SourceRecord],
     tallies: dict[int, _Tally],
     matcher: PageMatcher,
-    progress: Progress | None,
 ) -> None:
     by_url = {s.url: s.id for s in group}
+    progress = crawl.progress
     try:
-        job = build_job(store, config, kind, group)
-        for page in run_crawl(job, timeout=job_timeout(config, kind, len(group))):
+        job = build_job(crawl.store, crawl.config, kind, group, crawl.settings)
+        for page in run_crawl(job, timeout=job_timeout(crawl.config, kind, len(group))):
             source_id = int(page.meta.get("source") or by_url.get(page.request_url, 0))
             tally = tallies.get(source_id)
             if tally is None:

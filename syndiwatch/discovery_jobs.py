@@ -8,7 +8,7 @@ its site's pages, so unchanged URLs are not fetched again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -22,9 +22,15 @@ from syndiwatch.crawl import crawl_log_level, crawl_timeout
 JOB_KIND = {"feed": "feed", "sitemap": "sitemap", "site": "site", "url": "pages"}
 
 
-def build_job(store: Store, config: Config, kind: str, sources: Sequence[SourceRecord]) -> CrawlJob:
-    """The crawl job for `sources`, all of `kind`."""
-    settings = scrapy_settings(config, log_level=crawl_log_level())
+def build_job(
+    store: Store,
+    config: Config,
+    kind: str,
+    sources: Sequence[SourceRecord],
+    extra_settings: Mapping[str, Any] | None = None,
+) -> CrawlJob:
+    """The crawl job for `sources`, all of `kind`; `extra_settings` win over the config's."""
+    settings = {**scrapy_settings(config, log_level=crawl_log_level()), **(extra_settings or {})}
     if kind == "site":
         settings["DEPTH_LIMIT"] = config.crawl.max_depth
     if kind == "url":
