@@ -103,10 +103,8 @@ def _normalise(data: bytes, url: str, headers: Mapping[str, str] | None) -> Arti
     jsonld = read_jsonld(tree)
     provenance: dict[str, str] = {}
     title = _read_title(tree, meta, jsonld, provenance)
-    body_text = jsonld.get("articleBody")
-    paragraphs = extract_paragraphs(
-        tree, url, body_text if isinstance(body_text, str) else None, title
-    )
+    body_text = first_str(jsonld, "articleBody")
+    paragraphs = extract_paragraphs(tree, url, body_text, title)
     captions = find_captions(tree)
     caption_texts = {c.text for c in captions} | {_caption_full(c.text, c.credit) for c in captions}
     paragraphs = [p for p in paragraphs if p not in caption_texts]
@@ -117,8 +115,7 @@ def _normalise(data: bytes, url: str, headers: Mapping[str, str] | None) -> Arti
     publisher = find_publisher(tree, meta, jsonld, provenance)
     wires = wire_services_of(credits, agency_authors, find_dateline_agency(paragraphs))
     links = find_body_links(tree, url, paragraphs, (line for _, line in credit_lines))
-    canonical = resolve_url(first_link(tree, "canonical"), url)
-    og_url = resolve_url(meta.get("og:url"), url)
+    canonical, og_url = _read_urls(tree, meta, url, provenance)
     published, modified = _read_dates(tree, meta, jsonld, provenance)
     return Article(
         url=url,
@@ -208,6 +205,18 @@ def _read_title(
         return ""
     prov["title"] = source
     return strip_site_suffix(value, site_names) if source != "h1" else value
+
+
+def _read_urls(
+    tree: HtmlElement, meta: Mapping[str, str], url: str, prov: dict[str, str]
+) -> tuple[str | None, str | None]:
+    canonical = resolve_url(first_link(tree, "canonical"), url)
+    og_url = resolve_url(meta.get("og:url"), url)
+    if canonical:
+        prov["canonical"] = "link"
+    if og_url:
+        prov["og_url"] = "og"
+    return canonical, og_url
 
 
 def _read_dates(
