@@ -1,9 +1,8 @@
 """Sentence alignment of an original and a copy.
 
-Owns `align`: every original sentence ends up equal, modified or dropped, and
-every copy sentence equal, modified or inserted. It survives reordered
-paragraphs, split or merged sentences, re-wrapping and typographic variants;
-`group_pairs` gives the checks the n:m groups back.
+Owns `align`: every original sentence ends up equal, modified or dropped, every
+copy sentence equal, modified or inserted, through reordering, merges, splits,
+re-wrapping and typography; `group_pairs` gives the checks the n:m groups back.
 """
 
 from __future__ import annotations

@@ -1,9 +1,8 @@
 """Content findings: does the copy still say what the original says?
 
-Owns `find_content_findings`, which runs the checks of drift.checks over an
-alignment: headline, cuts and insertions, altered quotes, then the facts of
-every modified passage (numbers, dates, names, hedges, negations). A passage
-with a specific finding is never also reported as content.sentence_modified.
+Owns `find_content_findings`: headline, cuts and insertions, altered quotes, then
+the facts of each modified passage (numbers, dates, names, hedges, negations); a
+passage with a specific finding is never also content.sentence_modified.
 """
 
 from __future__ import annotations

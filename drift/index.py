@@ -1,10 +1,8 @@
 """An in-memory containment index: which tracked originals might a page hold?
 
-Owns `MatchIndex`. Each original keeps the shingle hashes divisible by
-SAMPLE_EVERY (a short original keeps all of its hashes, in a second table);
-a page is looked up with its own hashes of the same kind, so the share of an
-original's sample found in the page estimates its containment without bias.
-Candidates are then confirmed with drift.match.measure_match on the articles.
+Owns `MatchIndex`: each original keeps its shingle hashes divisible by SAMPLE_EVERY
+(a short one keeps all), so the share of that sample a page holds estimates its
+containment; candidates are confirmed with drift.match.measure_match.
 """
 
 from __future__ import annotations

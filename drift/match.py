@@ -1,9 +1,8 @@
 """How much of an original a page holds, and what kind of copy that makes it.
 
-Owns `measure_match`: word-coverage containment, verbatim share and added
-share (CONTRACT.md §3 `match`), and the thresholds that turn them into a
-match kind. Words inside quotation marks do not make a page a copy: two
-reports of the same press conference share quotes, not stories.
+Owns `measure_match` (containment, verbatim and added shares of CONTRACT.md §3)
+and the thresholds behind the match kind. Quoted words do not make a copy: two
+reports of one press conference share quotes, not stories.
 """
 
 from __future__ import annotations

@@ -1,9 +1,8 @@
 """Numbers in news prose, read into comparable values.
 
-Owns: digits with any thousands separator (2,800 / 2.800 / 2 800), decimals,
-scale words (1 million / 1m / 1.5bn), percentages, money, ordinals and number
-words up to a million. Two spellings of the same value compare equal, so a
-formatting-only change is never reported. Dates and times are drift.dates'.
+Owns: 2,800 / 2.800 / 2 800, decimals, 1 million / 1m / 1.5bn, percentages, money,
+ordinals, fractions and number words up to a million. Two spellings of one value
+compare equal, so a formatting-only change is never reported.
 """
 
 from __future__ import annotations

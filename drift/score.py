@@ -1,10 +1,8 @@
-"""The drift score: one number 0..100 and a severity for a copy's findings.
+"""The drift score: 0..100 and a severity for a copy's findings.
 
-Weights (documented in CONTRACT.md terms): a high finding adds 30, medium 15,
-low 5; every further finding of the same code adds half of the one before it,
-so ten changed numbers weigh more than one but do not drown everything else.
-Content and attribution findings both count; lifecycle findings set the
-severity but add nothing (they say what happened to a page, not how it drifted).
+Weights: high 30, medium 15, low 5; each further finding of one code adds half the
+one before. Content and attribution findings count; lifecycle findings set the
+severity only (they say what happened to a page, not how it drifted).
 """
 
 from __future__ import annotations

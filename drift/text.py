@@ -1,9 +1,8 @@
-"""Text units for comparison: sentences with offsets, tokens, canonical forms.
+"""Text units for comparison: sentences with offsets, words, typographic folding.
 
-Owns sentence splitting of news prose (abbreviations, initials, decimals,
-closing quotes, list lines, CJK/Arabic end marks) and the typographic folding
-(quotes, dashes, entities, spaces) every comparison in drift starts from.
-Numbers, dates, quotes and the word lists of the checks live in sibling modules.
+Owns sentence splitting of news prose (abbreviations, initials, decimals, closing
+quotes, list lines, CJK/Arabic end marks) and the folding of quotes, dashes,
+entities and spaces every comparison in drift starts from.
 """
 
 from __future__ import annotations

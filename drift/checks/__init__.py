@@ -1,7 +1,6 @@
 """The content checks of CONTRACT.md §4, one small function per finding code.
 
-`pair` holds the aligned passage pair every sentence-level check reads;
-`facts` numbers, dates and names; `wording` hedges, negations and rewording;
-`quoting` direct quotations; `structure` headline, cuts and insertions.
-drift.content runs them in order.
+`pair`: the aligned passage every sentence check reads; `facts`: numbers, dates,
+names; `wording`: hedges, negations, rewording; `quoting`: direct quotations;
+`structure`: headline, cuts, insertions. drift.content runs them in order.
 """

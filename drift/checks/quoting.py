@@ -1,9 +1,8 @@
 """content.quote_altered: direct quotations that differ from the original's.
 
-Quotes are found paragraph by paragraph (so a quote may run over several
-sentences) and each quote of a kept original sentence is matched with the
-copy's most similar quote. Requoting, typography and honest ellipsis trims
-are not alterations; a quote whose words the copy keeps unquoted is kept.
+Quotes are found per paragraph (so one may span sentences) and each quote of a
+kept sentence is paired with the copy's most similar quote. Requoting, typography
+and honest ellipsis trims are not alterations.
 """
 
 from __future__ import annotations
