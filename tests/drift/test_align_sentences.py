@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from drift.align import align, group_pairs, sentence_key
 from drift.model import Alignment, Article
@@ -108,3 +112,32 @@ def test_empty_sides() -> None:
 )
 def test_sentence_key(a: str, b: str, equal: bool) -> None:
     assert (sentence_key(a) == sentence_key(b)) is equal
+
+
+_SENTENCES = st.sampled_from(
+    [
+        "Floods forced 2,800 people from their homes on Tuesday.",
+        "The river rose 3.5 metres overnight.",
+        "Officials said it would not recede before Friday.",
+        "“We have moved everyone,” Governor Wang Kai told reporters.",
+        "Advertisement",
+        "北京今天下雨。",
+        "هذا نص عربي.",
+        "Mr. Smith of the U.S. Treasury agreed.",
+        "",
+    ]
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.lists(_SENTENCES, max_size=4), max_size=6), st.randoms(use_true_random=False))
+def test_every_sentence_is_accounted_for(paragraphs: list[list[str]], rnd: random.Random) -> None:
+    original = _copy(*(" ".join(p) for p in paragraphs))
+    shuffled = [" ".join(p) for p in paragraphs]
+    rnd.shuffle(shuffled)
+    copy = _copy(*(p.replace("2,800", "28,000") for p in shuffled[1:]))
+    alignment = align(original, copy)
+    _accounted(original, copy, alignment)
+    for pair in alignment.pairs:
+        assert (pair.original is None) == (pair.op == "inserted")
+        assert (pair.copy is None) == (pair.op == "dropped")

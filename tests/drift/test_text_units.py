@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from drift.dates import find_dates
 from drift.numbers import find_numbers
@@ -151,3 +153,17 @@ def test_find_quotes(text: str, quotes: list[str]) -> None:
 )
 def test_same_quote(original: str, copy: str, same: bool) -> None:
     assert same_quote(original, copy) is same
+
+
+_PIECES = st.sampled_from(
+    ["a", "b", " ", ".", "?", "!", "。", "“", "”", '"', "'", "\n", "Mr.", "U.S.", "Jan. 5"]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(_PIECES, max_size=40).map("".join), max_size=5))
+def test_sentence_offsets_hold_for_any_text(paragraphs: list[str]) -> None:
+    text = "\n\n".join(paragraphs)
+    sentences = split_sentences(text)
+    assert all(text[s.start : s.end] == s.text and s.text.strip() for s in sentences)
+    assert [s.start for s in sentences] == sorted(s.start for s in sentences)
