@@ -51,7 +51,9 @@ def find_quotes(text: str) -> list[Quote]:
     spans = [
         (m.start(m.lastgroup or "a"), m.end(m.lastgroup or "a")) for m in _QUOTE.finditer(text)
     ]
-    for opener, closer in _SINGLE.values():
+    for mark, (opener, closer) in _SINGLE.items():
+        if mark not in text:
+            continue
         for start, end in _pair_marks(text, opener, closer):
             if not any(s - 1 <= start and end <= e + 1 for s, e in spans):
                 spans.append((start, end))

@@ -59,6 +59,7 @@ _PARA_SPLIT = re.compile(r"\n[ \t]*\n\s*")
 _END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)|[。！？؟]+[」』”’\"')）]*")
 _WORD_BEFORE = re.compile(r"([\w.]+)[.!?…]*$")
 _NEXT_CHAR = re.compile(r"\s*[\"'“‘«(\[¿¡]*(\S)")
+_SPACES = re.compile(r"\s+")
 _DIGIT_SEP = re.compile(r"[,\u00a0\u202f]")
 _DIGIT_GROUP = re.compile(r"(?<=\d)[,\u00a0\u202f](?=\d)")
 _TOKEN = re.compile(
@@ -79,8 +80,11 @@ class Token:
 
 def fold(text: str) -> str:
     """Decode entities and fold typographic variants (quotes, dashes, spaces)."""
-    text = unicodedata.normalize("NFKC", html.unescape(text)).translate(_FOLD)
-    return re.sub(r"\s+", " ", text).strip()
+    if "&" in text:
+        text = html.unescape(text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).translate(_FOLD)
+    return _SPACES.sub(" ", text).strip()
 
 
 _FOLD_SAME_LENGTH = {k: v for k, v in _FOLD.items() if isinstance(v, str) and len(v) == 1}
