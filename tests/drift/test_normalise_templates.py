@@ -306,3 +306,16 @@ def test_links_right_after_the_body_count_but_furniture_does_not() -> None:
     )
     art = normalise(html, "https://e.example/a")
     assert art.links == (Link("#", "Read the original article here"),)
+
+
+def test_caption_credit_label_and_language_from_header() -> None:
+    html = (
+        "<html><head><meta charset='utf-8'><title>Storm</title></head><body><article>"
+        f"<p>{LEAD}</p><figure><img src='a.jpg'><figcaption>Flooded road near the coast "
+        f"Credit: Ola Nord</figcaption></figure><p>{SECOND}</p></article></body></html>"
+    ).encode()
+    art = normalise(html, "https://e.example/a", {"Content-Language": "nb-NO"})
+    assert art.captions == (Caption("Flooded road near the coast", "Ola Nord"),)
+    assert art.credits == ()  # a photo credit is not a credit line of the text
+    assert art.language == "nb"
+    assert art.provenance["language"] == "header"
