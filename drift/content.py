@@ -49,6 +49,9 @@ def _passage_findings(
     changes: list[QuoteChange],
     truncated: bool,
 ) -> list[Finding]:
+    groups = [g for g in group_pairs(alignment) if g[2] == "modified"]
+    if not groups:
+        return []
     o_text = _mask(fold_chars(original.text), [(c.original.start, c.original.end) for c in changes])
     c_text = _mask(fold_chars(copy.text), [(c.copy.start, c.copy.end) for c in changes])
     known = name_words(original.text) | name_words(copy.text)
@@ -56,9 +59,7 @@ def _passage_findings(
     c_all = _ordered(p.copy for p in alignment.pairs)
     last_copy = c_all[-1].start if c_all else -1
     findings: list[Finding] = []
-    for o_group, c_group, op in group_pairs(alignment):
-        if op != "modified":
-            continue
+    for o_group, c_group, _ in groups:
         pair = PassagePair(
             original=" ".join(s.text for s in o_group),
             copy=" ".join(s.text for s in c_group),

@@ -44,7 +44,7 @@ def find_quote_changes(
     """The original's quotes in kept sentences, each with its counterpart in the copy;
     a quote without a counterpart (paraphrased, unquoted) is left to the sentence checks."""
     copy_quotes = article_quotes(copy)
-    copy_words = " ".join(words(copy.text))
+    copy_words: list[str] = []  # the copy's folded text, read only when needed
     changes = []
     for quote in article_quotes(original):
         if not kept(quote.start, quote.end):
@@ -55,7 +55,9 @@ def find_quote_changes(
             continue
         if best is None or score < SAME_QUOTE_MIN * 100:
             continue  # no counterpart: paraphrased or dropped, judged as a sentence
-        if " ".join(quote.words) in copy_words and _kept_outside(quote, best):
+        if not copy_words:
+            copy_words.append(" ".join(words(copy.text)))
+        if " ".join(quote.words) in copy_words[0] and _kept_outside(quote, best):
             continue
         changes.append(QuoteChange(quote, best))
     return changes
