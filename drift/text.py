@@ -107,15 +107,17 @@ def words(text: str) -> list[str]:
 
 
 def split_words(folded: str) -> list[str]:
-    """The words of an already folded text, casefolded, digit groups joined (2,800 -> 2800)."""
-    return _TOKEN.findall(_DIGIT_GROUP.sub("", folded.casefold()))
+    """The words of an already folded text, casefolded, digit groups joined (2,800 -> 2800)
+    and acronym dots dropped (U.S. -> us)."""
+    found = _TOKEN.findall(_DIGIT_GROUP.sub("", folded.casefold()))
+    return [w.replace(".", "") if "." in w and not w[0].isdigit() else w for w in found]
 
 
 def _norm(word: str) -> str:
     norm = word.casefold()
     if norm[0].isdigit():
         return _DIGIT_SEP.sub("", norm)
-    return norm.replace("’", "'")
+    return norm.replace("’", "'").replace(".", "")
 
 
 def split_sentences(text: str) -> list[Sentence]:

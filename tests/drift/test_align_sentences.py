@@ -107,6 +107,7 @@ def test_empty_sides() -> None:
         ("On 3 March it began.", "On March 3 it began.", True),
         ("It rose 12%.", "It rose 12 per cent.", True),
         ("It rose 12%.", "It rose 21%.", False),
+        ("The U.S. agreed.", "The US agreed.", True),
         ("He said yes.", "He said no.", False),
     ],
 )
