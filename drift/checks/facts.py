@@ -132,13 +132,13 @@ def _diff(
 
 def _words(text: str) -> set[str]:
     found = set(re.findall(r"[\w'-]+", text.replace("’", "'")))
-    found |= {w.rstrip(".") for w in re.findall(r"\w[\w.]*\.\w", text)}  # U.S. / U.S
+    found |= {w.replace(".", "") for w in re.findall(r"\w[\w.]*\.\w", text)}  # U.S. -> US
     return found | {re.sub(r"'s?$", "", w) for w in found}
 
 
 def _parts(name: str) -> frozenset[str]:
     parts = [p for p in name.replace("’", "'").split() if p[:1].isupper()]
-    return frozenset(re.sub(r"'s$", "", p).rstrip(".") for p in parts)
+    return frozenset(re.sub(r"'s$", "", p).replace(".", "") for p in parts)
 
 
 def _name_parts(names: list[str]) -> list[frozenset[str]]:

@@ -92,6 +92,7 @@ def test_date_changes(original: str, copy: str, changes: list[tuple[str, str]]) 
             "It hit hard, the U.S. Geological Survey said.",
             [],
         ),
+        ("The U.S. Treasury agreed.", "The US Treasury agreed.", []),
     ],
 )
 def test_name_changes(original: str, copy: str, changes: list[tuple[str, str | None]]) -> None:
