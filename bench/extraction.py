@@ -1,9 +1,8 @@
 """Score main-text extraction on the article-extraction benchmark, ours against anchors.
 
-Runs syndiwatch's drift.normalise and the anchors (trafilatura, readability-lxml,
-a naive BeautifulSoup <p> join) over the same pages in one process, and prints
-quality (the benchmark's shingle metric), speed ratios and peak memory.
-Usage: python bench/extraction.py [--only syndiwatch] [--limit N] [--worst N]
+Runs drift.normalise and the anchors (trafilatura, readability-lxml, a naive
+BeautifulSoup <p> join) over the same pages in one process; prints quality (the
+benchmark's shingle metric), speed ratios and peak memory. See bench/README.md.
 """
 
 from __future__ import annotations

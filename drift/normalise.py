@@ -71,8 +71,11 @@ _MIN_ARTICLE_WORDS = 5
 _LISTING_MAX_WORDS = 150
 _LISTING_LINK_SHARE = 0.5
 _SNIFF = 1024
-# Comments and processing instructions are dropped at parse time: trafilatura loses
-# the text that follows a comment inside a paragraph ("When <!-- --> President …").
+# The one tree parser: lxml.html (libxml2, the parser BeautifulSoup's "lxml" builder
+# wraps, so parse_html and this agree on broken markup). The tree is parsed once and
+# shared by metadata, credits and trafilatura: a BeautifulSoup tree on top would
+# double the cost per page. Comments and processing instructions are dropped at parse
+# time: trafilatura loses the text after a comment inside a paragraph ("When <!-- -->").
 _PARSER = lxml.html.HTMLParser(
     remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False
 )
@@ -116,7 +119,7 @@ def _normalise(data: bytes, url: str, headers: Mapping[str, str] | None) -> Arti
     wires = wire_services_of(credits, agency_authors, find_dateline_agency(paragraphs))
     links = find_body_links(tree, url, paragraphs, (line for _, line in credit_lines))
     canonical, og_url = _read_urls(tree, meta, url, provenance)
-    published, modified = _read_dates(tree, meta, jsonld, provenance)
+    published, modified = _read_dates(tree, meta, jsonld, url, provenance)
     return Article(
         url=url,
         title=title,
@@ -220,7 +223,11 @@ def _read_urls(
 
 
 def _read_dates(
-    tree: HtmlElement, meta: Mapping[str, str], jsonld: Mapping[str, Any], prov: dict[str, str]
+    tree: HtmlElement,
+    meta: Mapping[str, str],
+    jsonld: Mapping[str, Any],
+    url: str,
+    prov: dict[str, str],
 ) -> tuple[str | None, str | None]:
     time_el = tree.find(".//body//time[@datetime]")
     published, source = _first_date(
@@ -245,7 +252,7 @@ def _read_dates(
         ("time", time_el.get("datetime") if time_el is not None else None),
     )
     if published is None:
-        published, source = _htmldate_fallback(tree)
+        published, source = _htmldate_fallback(tree, url)
     if source:
         prov["published"] = source
     modified, msource = _first_date(
@@ -266,13 +273,13 @@ def _first_date(*candidates: tuple[str, str | None]) -> tuple[str | None, str | 
     return None, None
 
 
-def _htmldate_fallback(tree: HtmlElement) -> tuple[str | None, str | None]:
+def _htmldate_fallback(tree: HtmlElement, url: str) -> tuple[str | None, str | None]:
     try:
         from htmldate import find_date
 
         found = find_date(tree, extensive_search=False, original_date=True)
     except Exception:  # htmldate is a best-effort fallback; its failure only means no date
-        log.debug("htmldate failed", exc_info=True)
+        log.debug("htmldate failed on %s", url, exc_info=True)
         return None, None
     return (normalise_date(found), "htmldate") if found else (None, None)
 

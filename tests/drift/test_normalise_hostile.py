@@ -70,7 +70,9 @@ def test_deeply_nested_page() -> None:
 
 
 def test_five_megabyte_page() -> None:
-    body = (PARA * 40 + "<div class='ad'>" + "x" * 200 + "</div>") * 1500
+    para = "<p>Item {} of the committee's budget was agreed after a long debate.</p>"
+    block = "".join(para.format(i) for i in range(40)) + "<div class='ad'>" + "x" * 200 + "</div>"
+    body = block * 1700
     data = f"<html><body><article>{body}</article></body></html>".encode()
     assert len(data) > 5_000_000
     art = check(data)
@@ -178,3 +180,22 @@ def test_listing_page_is_not_an_article() -> None:
     ).encode()
     with pytest.raises(NotAnArticle, match="listing"):
         normalise(data, URL)
+
+
+@st.composite
+def hostile_page(draw: st.DrawFn) -> bytes:
+    """A real article wrapped in deep nesting, then truncated or spliced with binary."""
+    depth = draw(st.integers(min_value=0, max_value=10_000))
+    tag = draw(st.sampled_from(["div", "span", "b", "table", "li", "article", "font"]))
+    body = f"<{tag}>" * depth + PARA * draw(st.integers(1, 5)) + f"</{tag}>" * depth
+    data = f"<html><head><title>t</title></head><body>{body}</body></html>".encode()
+    cut = draw(st.integers(min_value=0, max_value=len(data)))
+    noise = draw(st.binary(max_size=64))
+    at = draw(st.integers(min_value=0, max_value=cut))
+    return data[:at] + noise + data[at:cut]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(hostile_page())
+def test_nested_truncated_and_spliced_pages(data: bytes) -> None:
+    check(data)
