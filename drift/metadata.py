@@ -20,6 +20,9 @@ from lxml.html import HtmlElement
 
 _ARTICLE_TYPES = ("article", "blogposting", "report", "posting", "newsarticle")
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»/]\s+|\s+::\s+")
+# Separators that set a site name apart when none is known (not ":" or "-" inside
+# headlines such as "Grève dans les ports : le trafic reprend").
+_SITE_SEPARATORS = re.compile(r"\s+[|–—·•»]\s+|\s+::\s+|\s+-\s+(?=[^-]*$)")
 _WS = re.compile(r"\s+")
 _DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -145,8 +148,8 @@ def jsonld_url(value: Any) -> str | None:
     return None
 
 
-def strip_site_suffix(title: str, site_names: tuple[str, ...] = ()) -> str:
-    """Drop a " | Site Name" style part from a title."""
+def strip_site_suffix(title: str, site_names: tuple[str, ...] = (), guess: bool = False) -> str:
+    """Drop a " | Site Name" part from a title; with `guess`, also a short unnamed one."""
     title = clean_text(title)
     parts = _TITLE_SEPARATORS.split(title)
     if len(parts) < 2:
@@ -155,7 +158,10 @@ def strip_site_suffix(title: str, site_names: tuple[str, ...] = ()) -> str:
     kept = [p for p in parts if p.casefold() not in folded_sites]
     if kept and len(kept) < len(parts):
         return _join_title_parts(title, kept)
-    # No site name known: drop a short trailing (or leading) part when the rest is long.
+    parts = _SITE_SEPARATORS.split(title)
+    if not guess or len(parts) < 2:
+        return title
+    # A <title> with no known site name: drop a short trailing (or leading) part.
     first, last = parts[0], parts[-1]
     if len(last.split()) <= 4 and len(" ".join(parts[:-1]).split()) >= 4:
         return title[: title.rfind(last)].rstrip(" |-–—:·•»/").strip()

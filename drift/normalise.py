@@ -207,7 +207,9 @@ def _read_title(
     if value is None or source is None:
         return ""
     prov["title"] = source
-    return strip_site_suffix(value, site_names) if source != "h1" else value
+    if source == "h1":
+        return value
+    return strip_site_suffix(value, site_names, guess=source in ("title", "meta"))
 
 
 def _read_urls(

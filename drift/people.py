@@ -89,7 +89,7 @@ def _meta_authors(meta: Mapping[str, str]) -> list[str]:
     for key in _META_AUTHOR_KEYS:
         value = meta.get(key)
         if value and "://" not in value and not value.startswith("@"):
-            return list(split_names(value)) or [value]
+            return list(parse_byline(value) or split_names(value)) or [value]
     return []
 
 

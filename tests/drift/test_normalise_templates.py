@@ -319,3 +319,26 @@ def test_caption_credit_label_and_language_from_header() -> None:
     assert art.credits == ()  # a photo credit is not a credit line of the text
     assert art.language == "nb"
     assert art.provenance["language"] == "header"
+
+
+@pytest.mark.parametrize(
+    ("title_tag", "expected"),
+    [
+        ("Oil steadies as supply worries ease - Reuters", "Oil steadies as supply worries ease"),
+        ("Grève dans les ports : le trafic reprend", "Grève dans les ports : le trafic reprend"),
+        ("Fish market closes for winter :: Harbour Ledger", "Fish market closes for winter"),
+    ],
+)
+def test_title_tag_site_part_is_guessed_only_at_site_separators(
+    title_tag: str, expected: str
+) -> None:
+    html = f"<html><head><title>{title_tag}</title></head><body><p>{LEAD}</p><p>{SECOND}</p>"
+    art = normalise(html.encode(), "https://e.example/a")
+    assert art.title == expected
+    assert art.provenance["title"] == "title"
+
+
+def test_meta_author_with_by_prefix() -> None:
+    head = "<meta name='author' content='By Jane Doe and John Roe'>"
+    art = normalise(page(f"<p>{LEAD}</p><p>{SECOND}</p>", head=head), "https://e.example/a")
+    assert art.authors == ("Jane Doe", "John Roe")
