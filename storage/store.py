@@ -49,6 +49,11 @@ from storage.traces import TraceRecord
 T = TypeVar("T")
 
 
+def _set_source_states(session: Session, states: Mapping[int, Mapping[str, Any]]) -> None:
+    for source_id, state in states.items():
+        catalog.set_source_state(session, source_id, state)
+
+
 def open_store(url: str) -> Store:
     """Open (and create or upgrade, if needed) the database at `url`."""
     parsed = parse_url(url)
@@ -250,6 +255,11 @@ class Store(OperationsVerbs):
 
     def set_source_state(self, source_id: int, state: Mapping[str, Any]) -> SourceRecord:
         return self._write(catalog.set_source_state, source_id, state)
+
+    def set_source_states(self, states: Mapping[int, Mapping[str, Any]]) -> None:
+        """Replace the state of several sources in one transaction (a discovery run's end)."""
+        if states:
+            self._write(_set_source_states, states)
 
     # Review desk (storage.desk) ------------------------------------------------------
 

@@ -135,8 +135,9 @@ def run_sources(
                 crawl = _Crawl(store, config, scrapy_settings or {}, progress)
                 _run_group(crawl, kind, group, tallies, matcher)
         matcher.flush()
-        for tally in tallies.values():
-            _save_state(store, tally)
+        store.set_source_states(
+            {t.source.id: state for t in tallies.values() if (state := _new_state(t)) is not None}
+        )
     results = [tallies[s.id].result() for s in sources]
     if run_id is not None:
         store.finish_run(run_id, stats=run_stats(results), error=None, now=now)
@@ -314,14 +315,14 @@ def _count(tally: _Tally, result: PageResult) -> None:
     tally.copies_found += result.copies
 
 
-def _save_state(store: Store, tally: _Tally) -> None:
-    """Keep what the crawl learnt; entries whose page failed stay unseen for the next run."""
+def _new_state(tally: _Tally) -> dict[str, Any] | None:
+    """What the crawl learnt (None: nothing new); entries whose page failed stay unseen."""
     if not tally.state:
-        return
+        return None
     state = {**tally.source.state, **tally.state}
     if tally.failed_entries and isinstance(state.get("seen"), list):
         state["seen"] = [k for k in state["seen"] if k not in tally.failed_entries]
-    store.set_source_state(tally.source.id, state)
+    return None if state == dict(tally.source.state) else state
 
 
 def _summarise(source: SourceRecord, page_errors: list[str]) -> list[str]:

@@ -52,11 +52,17 @@ class PageMatcher:
         self.articles: dict[int, Article] = {
             s.id: s.article for s in stories if s.article is not None
         }
-        self.index = StoryIndex({sid: a.text for sid, a in self.articles.items()})
+        self._index: StoryIndex | None = None  # built on the first page (feeds may bring none)
         self.upto = max(self.articles, default=0)
         # A story's own page (found in its publisher's feed) is the original, not a copy.
         self.own_pages = {page_key(s.url): s.id for s in stories}
         self._traces: list[TraceRecord] = []
+
+    @property
+    def index(self) -> StoryIndex:
+        if self._index is None:
+            self._index = StoryIndex({sid: a.text for sid, a in self.articles.items()})
+        return self._index
 
     def process(self, page: FetchedPage, *, via: str, scope: int | None = None) -> PageResult:
         """Decide what `page` (a 2xx response) is, store that, and say what it was."""

@@ -39,8 +39,8 @@ FULL_TEXT_MIN_WORDS = 150
 class FeedSourceSpider(scrapy.Spider):
     """Fetch each source's feed once; follow its new entries.
 
-    options: {"sources": [{"id", "url", "state": FeedState as a dict}], "follow_entries":
-    true (false: poll only, as bench/discovery.py measures it)}. The feed's
+    options: {"sources": [{"id", "url", "state": FeedState as a dict}]}. The setting
+    SYNDIWATCH_FEED_FOLLOW_ENTRIES = False polls only (bench/discovery.py). The feed's
     own FetchedPage (role "feed", body dropped) carries the new state in meta["state"].
     """
 
@@ -103,7 +103,7 @@ class FeedSourceSpider(scrapy.Spider):
             new_entries=len(fresh),
             warning=feed.bozo_message,
         )
-        if not self.options.get("follow_entries", True):
+        if not self.settings.getbool("SYNDIWATCH_FEED_FOLLOW_ENTRIES", True):
             return
         for entry in fresh:
             yield from self.follow_entry(entry, feed.title, source_id, response.url)
