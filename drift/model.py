@@ -105,9 +105,7 @@ class Article:
             publisher=data.get("publisher"),
             credits=tuple(Credit(c["label"], c["value"]) for c in data.get("credits") or ()),
             wire_services=tuple(data.get("wire_services") or ()),
-            captions=tuple(
-                Caption(c["text"], c.get("credit")) for c in data.get("captions") or ()
-            ),
+            captions=tuple(Caption(c["text"], c.get("credit")) for c in data.get("captions") or ()),
             links=tuple(Link(ln["href"], ln["text"]) for ln in data.get("links") or ()),
             canonical=data.get("canonical"),
             og_url=data.get("og_url"),
