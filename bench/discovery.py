@@ -183,8 +183,9 @@ def bare_crawl(url_file: str) -> None:
         name = "bare"
 
         async def start(self) -> Any:
-            for url in urls:
-                yield scrapy.Request(url, callback=self.parse)
+            for item in urls:  # a URL, or [URL, request headers] for a conditional GET
+                url, headers = (item, {}) if isinstance(item, str) else item
+                yield scrapy.Request(url, headers=headers, callback=self.parse)
 
         def parse(self, response: Any, **kwargs: Any) -> None:
             return None
@@ -255,19 +256,39 @@ class ChildMemory:
                     self.peak_kib = max(self.peak_kib, rss)
 
 
-def time_feeds(config: Config, base: str, n_feeds: int) -> list[tuple[float, Any]]:
+def time_bare(tmp: Path, requests: list[Any]) -> tuple[float, int]:
+    """Wall time of the bare Scrapy spider (a child process) fetching `requests`."""
+    url_file = tmp / "bare.json"
+    url_file.write_text(json.dumps(requests))
+    t0 = time.perf_counter()
+    out = subprocess.run([sys.executable, __file__, "--bare-crawl", str(url_file)],
+                         capture_output=True, text=True, check=True, cwd=ROOT)  # fmt: skip
+    elapsed = time.perf_counter() - t0
+    return elapsed, int(json.loads(out.stdout.strip().splitlines()[-1])["responses"])
+
+
+def time_feeds(
+    config: Config, tmp: Path, base: str, n_feeds: int
+) -> list[tuple[float, float, Any]]:
+    """(pipeline s, bare s, runs) of a first poll (all changed), then one with all unchanged."""
     settings = {**SETTINGS, "SYNDIWATCH_FEED_FOLLOW_ENTRIES": False}
     rounds = []
     with open_store(config.database_url) as store:
         for f in range(n_feeds):
             store.add_source("feed", f"{base}/f/{f}.xml")
-        for _ in range(2):  # all changed (first poll), then all unchanged (304)
+        for _ in range(2):
             sources = store.list_sources()
+            bare, _ = time_bare(tmp, [[s.url, _validators(s.state)] for s in sources])
             t0 = time.perf_counter()
             runs = run_sources(store, config, sources, now=datetime.now(UTC),
                                scrapy_settings=settings, run_kind=None)  # fmt: skip
-            rounds.append((time.perf_counter() - t0, runs))
+            rounds.append((time.perf_counter() - t0, bare, runs))
     return rounds
+
+
+def _validators(state: Any) -> dict[str, str]:
+    headers = {"If-None-Match": state.get("etag"), "If-Modified-Since": state.get("last_modified")}
+    return {k: v for k, v in headers.items() if v}
 
 
 def main() -> None:
@@ -304,24 +325,25 @@ def report(tmp: Path, base: str, server: str, args: argparse.Namespace, copies: 
     if args.feeds:
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         with ChildMemory() as child:
-            (changed, runs_c), (same, runs_s) = time_feeds(config("feeds.db"), base, args.feeds)
+            rounds = time_feeds(config("feeds.db"), tmp, base, args.feeds)
+        (changed, bare_changed, runs_c), (same, bare_same, runs_s) = rounds
         rss = child.peak_kib / 1024
         me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         entries = sum(r.entries_seen for r in runs_c)
+        n304 = sum(r.not_modified for r in runs_s)
         print(f"feeds: {args.feeds} feeds x {ITEMS_PER_FEED} items")
-        print(f"| all changed | {changed:.1f} s | {entries} entries parsed |")
-        print(
-            f"| all unchanged (304) | {same:.1f} s | {sum(r.not_modified for r in runs_s)} 304s |"
-        )
+        print("| round | pipeline s | bare Scrapy fetch s | ratio |\n| --- | --- | --- | --- |")
+        print(f"| all changed ({entries} entries parsed) | {changed:.1f} | {bare_changed:.1f} | "
+              f"{changed / bare_changed:.2f}x |")  # fmt: skip
+        print(f"| all unchanged ({n304} answered 304) | {same:.1f} | {bare_same:.1f} | "
+              f"{same / bare_same:.2f}x |")  # fmt: skip
         print(f"peak RSS: crawl child {rss:.0f} MiB, application process {me:.0f} MiB "
               f"({before:.0f} MiB before the feed rounds)")  # fmt: skip
     bare_s, pipe_s = [], []
+    urls = json.loads((tmp / "www/urls.json").read_text())
     for i in range(args.repeat):
-        t0 = time.perf_counter()
-        out = subprocess.run([sys.executable, __file__, "--bare-crawl", str(tmp / "www/urls.json")],
-                             capture_output=True, text=True, check=True, cwd=ROOT)  # fmt: skip
-        bare_s.append(time.perf_counter() - t0)
-        fetched = json.loads(out.stdout.strip().splitlines()[-1])["responses"]
+        elapsed, fetched = time_bare(tmp, urls)
+        bare_s.append(elapsed)
         elapsed, run = time_pipeline(config(f"pages{i}.db"), base)
         pipe_s.append(elapsed)
     bare_rate = args.pages / min(bare_s)
