@@ -18,10 +18,10 @@ from drift.errors import NotAnArticle
 from drift.normalise import normalise
 from scraper.errors import CrawlError
 from scraper.items import FetchedPage
-from scraper.runner import run_crawl
 from storage import SourceRecord, Store
 from syndiwatch.config import Config
 from syndiwatch.crawl import fetch_pages
+from syndiwatch.crawl_streams import CrawlFailure, merged_pages, split_by_host
 from syndiwatch.discovery_jobs import build_job, job_timeout
 from syndiwatch.matching import PageMatcher, PageResult, fetched_at
 
@@ -29,6 +29,11 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int], None]
 KIND_ORDER = ("feed", "sitemap", "site", "url")
+# Feed polling is feedparser work in the crawl child: many feeds are split over two
+# children (two cores). Page crawls are not: the parent's triage uses the other core.
+PARALLEL_KINDS = ("feed",)
+PARALLEL_CRAWLS = 2
+PARALLEL_MIN = 100
 # Beyond this many failed pages a source's errors are summarised in one line.
 MAX_PAGE_ERRORS = 3
 
@@ -208,19 +213,27 @@ def _run_group(
 ) -> None:
     by_url = {s.url: s.id for s in group}
     progress = crawl.progress
-    try:
-        job = build_job(crawl.store, crawl.config, kind, group, crawl.settings)
-        for page in run_crawl(job, timeout=job_timeout(crawl.config, kind, len(group))):
-            source_id = int(page.meta.get("source") or by_url.get(page.request_url, 0))
-            tally = tallies.get(source_id)
-            if tally is None:
-                log.warning("crawl returned a page for no known source: %s", page.url)
-                continue
-            _handle(tally, page, matcher, progress)
-    except CrawlError as exc:
-        for source in group:
-            tallies[source.id].errors.append(f"{source.kind} {source.url}: {exc}")
-            _tick(progress, "error")
+    parts = PARALLEL_CRAWLS if kind in PARALLEL_KINDS and len(group) >= PARALLEL_MIN else 1
+    crawls = [
+        (
+            build_job(crawl.store, crawl.config, kind, part, crawl.settings),
+            job_timeout(crawl.config, kind, len(part)),
+            part,
+        )
+        for part in split_by_host(group, parts)
+    ]
+    for item in merged_pages(crawls):
+        if isinstance(item, CrawlFailure):
+            for source in item.sources:
+                tallies[source.id].errors.append(f"{source.kind} {source.url}: {item.error}")
+                _tick(progress, "error")
+            continue
+        source_id = int(item.meta.get("source") or by_url.get(item.request_url, 0))
+        tally = tallies.get(source_id)
+        if tally is None:
+            log.warning("crawl returned a page for no known source: %s", item.url)
+            continue
+        _handle(tally, item, matcher, progress)
 
 
 def _handle(
