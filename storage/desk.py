@@ -8,16 +8,21 @@ Runs inside a transaction opened by storage.store.Store.
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, select
+from sqlalchemy import ColumnElement, Engine, case, func, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from drift.model import SEVERITY_RANK, Finding
 from storage import catalog
 from storage.convert import copy_record, finding_record, snapshot_record
 from storage.copies import REVIEW_STATES, _active_findings, set_review
+from storage.engine import is_memory_sqlite
 from storage.errors import UnknownRecord
 from storage.pages import find_page
 from storage.records import (
@@ -144,9 +149,52 @@ def query_copies(session: Session, story_id: int, query: CopyQuery) -> CopyPage:
         .offset(max(0, query.offset))
     )
     rows = session.execute(stmt).all()
-    findings = _active_findings(session, [row[0].id for row in rows])
+    ids = [row[0].id for row in rows]
+    findings = brief_findings(session, ids) if query.brief else active_findings_fast(session, ids)
     copies = tuple(copy_record(c, p, findings.get(c.id, ())) for c, p in rows)
     return CopyPage(copies=copies, total=int(total or 0), query=query)
+
+
+def active_findings_fast(
+    session: Session, copy_ids: Sequence[int]
+) -> dict[int, tuple[FindingRecord, ...]]:
+    """Like storage.copies._active_findings, through Core rows (about 4x faster for a page)."""
+    if not copy_ids:
+        return {}
+    table = FindingRow.__table__
+    rows = session.execute(
+        select(table).where(table.c.copy_id.in_(copy_ids), table.c.active.is_(True))
+    ).all()
+    grouped: dict[int, list[Any]] = {}
+    for row in rows:
+        grouped.setdefault(row.copy_id, []).append(row)
+    return {
+        copy_id: tuple(
+            finding_record(r)  # a Core Row has the attributes of a FindingRow
+            for r in sorted(found, key=lambda r: (-SEVERITY_RANK.get(r.severity, 0), r.id))
+        )
+        for copy_id, found in grouped.items()
+    }
+
+
+def brief_findings(
+    session: Session, copy_ids: Sequence[int]
+) -> dict[int, tuple[FindingRecord, ...]]:
+    """The active findings of copies without evidence or timestamps (CopyQuery.brief)."""
+    if not copy_ids:
+        return {}
+    f = FindingRow.__table__.c
+    rows = session.execute(
+        select(f.copy_id, f.id, f.code, f.category, f.severity, f.message, f.review)
+        .where(f.copy_id.in_(copy_ids), f.active.is_(True))
+        .order_by(f.copy_id, case({"high": 0, "medium": 1, "low": 2}, value=f.severity, else_=3),
+                  f.id)
+    ).all()  # fmt: skip
+    grouped: dict[int, list[FindingRecord]] = {}
+    for r in rows:
+        finding = Finding(r.code, r.category, r.severity, r.message)
+        grouped.setdefault(r.copy_id, []).append(FindingRecord(r.id, finding, review=r.review))
+    return {copy_id: tuple(found) for copy_id, found in grouped.items()}
 
 
 def _copy_filters(story_id: int, query: CopyQuery) -> list[ColumnElement[bool]]:
@@ -160,15 +208,12 @@ def _copy_filters(story_id: int, query: CopyQuery) -> list[ColumnElement[bool]]:
     if query.domain:
         where.append(Page.domain.contains(query.domain.strip().lower(), autoescape=True))
     if query.code:
-        where.append(
-            exists().where(
-                and_(
-                    FindingRow.copy_id == Copy.id,
-                    FindingRow.code == query.code,
-                    FindingRow.active.is_(True),
-                )
-            )
+        # IN (subquery) is evaluated once; a correlated EXISTS made SQLite scan the
+        # code's findings once per copy (seconds for a 5,000-copy story).
+        with_code = select(FindingRow.copy_id).where(
+            FindingRow.code == query.code, FindingRow.active.is_(True)
         )
+        where.append(Copy.id.in_(with_code))
     return where
 
 
@@ -281,3 +326,43 @@ def inactive_findings(session: Session, copy_id: int) -> list[FindingRecord]:
         .order_by(FindingRow.last_seen.desc(), FindingRow.id.desc())
     ).all()
     return [finding_record(r) for r in rows]
+
+
+class ChangeProbe:
+    """Tells cheaply whether anything was committed to the database since the last look.
+
+    `version()` returns a token that changes whenever any connection commits a
+    write, or None when that cannot be known (in-memory SQLite, errors). On
+    SQLite it reads `PRAGMA data_version` on a connection of its own (the value
+    moves with other connections' commits); on PostgreSQL the WAL insert position.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._lock = threading.Lock()
+        self._conn: Any = None
+
+    def version(self) -> str | None:
+        url = self._engine.url
+        try:
+            if url.get_backend_name() == "postgresql":
+                with self._engine.connect() as conn:
+                    return str(conn.scalar(text("SELECT pg_current_wal_insert_lsn()")))
+            if url.get_backend_name() != "sqlite" or is_memory_sqlite(url):
+                return None
+            with self._lock:
+                if self._conn is None:
+                    self._conn = self._engine.raw_connection()
+                cursor = self._conn.cursor()
+                try:
+                    return str(cursor.execute("PRAGMA data_version").fetchone()[0])
+                finally:
+                    cursor.close()
+        except (DBAPIError, sqlite3.Error):
+            return None
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None

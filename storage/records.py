@@ -153,6 +153,9 @@ class CopyQuery:
     descending: bool = True
     limit: int = 50
     offset: int = 0
+    # Findings carry code, severity, message and review only (no evidence, no
+    # timestamps): enough for a table of copies, and several times cheaper.
+    brief: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,6 +72,7 @@ class Store(OperationsVerbs):
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._write_engine = engine.execution_options(**{WRITE_OPTION: True})
+        self._probe = desk.ChangeProbe(engine)  # opens its connection on first use
 
     @property
     def url(self) -> str:
@@ -79,6 +80,7 @@ class Store(OperationsVerbs):
         return safe_url(self._engine.url)
 
     def close(self) -> None:
+        self._probe.close()
         self._engine.dispose()
 
     def __enter__(self) -> Self:
@@ -297,6 +299,10 @@ class Store(OperationsVerbs):
 
     def inactive_findings(self, copy_id: int) -> list[FindingRecord]:
         return self._read(desk.inactive_findings, copy_id)
+
+    def data_version(self) -> str | None:
+        """A token that changes whenever anything is committed (None: cannot tell)."""
+        return self._probe.version()
 
     # Discovery traces (storage.traces) ----------------------------------------------
 

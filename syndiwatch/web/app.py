@@ -24,6 +24,7 @@ from storage import Store
 from syndiwatch.report import iso
 from syndiwatch.web import api, pages
 from syndiwatch.web.alignview import mark_kind
+from syndiwatch.web.cache import PageCache
 from syndiwatch.web.safety import safe_href, show_text
 from syndiwatch.web.security import SecurityHeadersMiddleware, session_secret
 from syndiwatch.web.views import code_badges
@@ -64,8 +65,13 @@ def create_app(
     token: str | None = None,
     now: Callable[[], datetime] = utcnow,
     secure_cookies: bool = False,
+    cache_pages: bool = True,
 ) -> Starlette:
-    """Build the review desk over `store`. Without `token` the desk is read-only."""
+    """Build the review desk over `store`. Without `token` the desk is read-only.
+
+    `cache_pages` keeps rendered pages for readers who are not signed in until
+    the database changes (syndiwatch.web.cache).
+    """
     routes = [
         *pages.ROUTES,
         *api.ROUTES,
@@ -92,4 +98,5 @@ def create_app(
     app.state.token = token or None
     app.state.now = now
     app.state.templates = Jinja2Templates(env=make_environment())
+    app.state.page_cache = PageCache() if cache_pages else None
     return app

@@ -7,6 +7,8 @@ Review forms post here; only a signed-in session with a valid CSRF token may.
 
 from __future__ import annotations
 
+import logging
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,6 +21,7 @@ from starlette.routing import Route
 from storage.errors import StorageError, UnknownRecord
 from syndiwatch.report import render_csv, render_json
 from syndiwatch.web import views
+from syndiwatch.web.cache import cached_page
 from syndiwatch.web.security import (
     CSRF_FIELD,
     clean_name,
@@ -30,16 +33,21 @@ from syndiwatch.web.security import (
     token_matches,
 )
 
+log = logging.getLogger(__name__)
 MAX_NOTE = 2000
 MAX_ID = 2**62
 
 
 def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
     """Render a template with what every page shows: who is signed in, read-only, CSRF."""
+    user = signed_in_as(request)
+    # Only pages with forms carry (and create) the session's CSRF token, so the
+    # pages a reader who is not signed in sees are the same for everyone.
+    forms = user is not None or name == "login.html"
     base = {
-        "user": signed_in_as(request),
+        "user": user,
         "read_only": not request.app.state.token,
-        "csrf": csrf_token(request),
+        "csrf": csrf_token(request) if forms else "",
         "csrf_field": CSRF_FIELD,
         "path": request.url.path,
     }
@@ -71,15 +79,14 @@ async def story_page(request: Request) -> Response:
         query = views.parse_copy_query(request.query_params)
     except views.BadQuery as exc:
         raise HTTPException(400, str(exc)) from None
-    page = await run_in_threadpool(store.query_copies, story.id, query)
-    codes = await run_in_threadpool(store.story_codes, story.id)
+    page = await run_in_threadpool(store.query_copies, story.id, replace(query, brief=True))
     number = query.offset // query.limit + 1
     pages = max(1, -(-page.total // query.limit))
     context = {
         "story": story,
         "page": page,
         "query": query,
-        "codes": codes,
+        "codes": views.CODE_GROUPS,
         "number": number,
         "pages": pages,
         "qs": lambda **kw: urlencode(views.query_params(query, **kw)),
@@ -198,6 +205,8 @@ async def http_error(request: Request, exc: Exception) -> Response:
     """Errors as a page (or JSON under /api/): status and one line."""
     status = exc.status_code if isinstance(exc, HTTPException) else 503
     detail = exc.detail if isinstance(exc, HTTPException) else f"Database unavailable: {exc}"
+    if status >= 500:
+        log.error("%s %s: %s", request.method, request.url.path, detail)
     if request.url.path.startswith("/api/"):
         return JSONResponse({"error": detail}, status_code=status)
     return render(request, "error.html", {"status": status, "message": detail}, status=status)
@@ -208,11 +217,11 @@ async def favicon(request: Request) -> Response:
 
 
 ROUTES = [
-    Route("/", stories_page, methods=["GET"]),
+    Route("/", cached_page(stories_page), methods=["GET"]),
     Route("/favicon.ico", favicon, methods=["GET"]),
-    Route("/stories/{ref}", story_page, methods=["GET"]),
+    Route("/stories/{ref}", cached_page(story_page), methods=["GET"]),
     Route("/stories/{ref}/export.{fmt:str}", story_export, methods=["GET"]),
-    Route("/copies/{copy_id}", copy_page, methods=["GET"]),
+    Route("/copies/{copy_id}", cached_page(copy_page), methods=["GET"]),
     Route("/copies/{copy_id}/review", review_copy, methods=["POST"]),
     Route("/findings/{finding_id}/review", review_finding, methods=["POST"]),
     Route("/runs", runs_page, methods=["GET"]),

@@ -34,6 +34,11 @@ from syndiwatch.web.alignview import AlignedRow, build_rows
 SEVERITIES = ("high", "medium", "low", "none")
 STATUSES = ("live", "removed", "error")
 REVIEW_STATES = ("open", "confirmed", "dismissed")
+# The code filter offers every registered code, by category (no query per page view).
+CODE_GROUPS = tuple(
+    (category, tuple(c for c in CODES if c.startswith(category + ".")))
+    for category in ("content", "attribution", "lifecycle")
+)
 MAX_PER_PAGE = 500
 DEFAULT_PER_PAGE = 50
 EXPORT_CHUNK = 500

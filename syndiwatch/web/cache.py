@@ -1,0 +1,99 @@
+"""Rendered pages for readers who are not signed in, kept while the database is unchanged.
+
+A page is served from here only if the Store's data_version() is the one it
+was rendered at, so a commit by anyone (the daemon, a reviewer, the desk)
+makes the next request render afresh. Signed-in reviewers always get fresh
+pages (they carry per-session forms); stores that cannot tell their version
+are never cached.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from syndiwatch.web.security import signed_in_as
+
+MAX_ENTRIES = 256
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+class PageCache:
+    """A small LRU of (URL → version, body); thread-safe."""
+
+    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
+        self._pages: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._max = max_entries
+        # Renders under way, by (key, version): used only on the event loop.
+        self.inflight: dict[tuple[str, str], asyncio.Future[bytes | None]] = {}
+
+    def get(self, key: str, version: str) -> bytes | None:
+        with self._lock:
+            entry = self._pages.get(key)
+            if entry is None or entry[0] != version:
+                return None
+            self._pages.move_to_end(key)
+            return entry[1]
+
+    def put(self, key: str, version: str, body: bytes) -> None:
+        with self._lock:
+            self._pages[key] = (version, body)
+            self._pages.move_to_end(key)
+            while len(self._pages) > self._max:
+                self._pages.popitem(last=False)
+
+
+def cached_page(handler: Handler) -> Handler:
+    """Serve a GET page from the app's PageCache when the reader is not signed in.
+
+    Concurrent misses of one page at one version wait for a single render
+    instead of each rendering it (50 readers arriving together cost one render).
+    """
+
+    async def wrapper(request: Request) -> Response:
+        cache: PageCache | None = request.app.state.page_cache
+        if cache is None or signed_in_as(request) is not None:
+            return await handler(request)
+        version = await run_in_threadpool(request.app.state.store.data_version)
+        if version is None:
+            return await handler(request)
+        key = str(request.url.path) + "?" + str(request.url.query)
+        if (body := cache.get(key, version)) is not None:
+            return _page(body)
+        pending = cache.inflight.get((key, version))
+        if pending is not None:
+            body = await asyncio.shield(pending)
+            return _page(body) if body is not None else await handler(request)
+        return await _render(cache, key, version, handler, request)
+
+    wrapper.__name__ = handler.__name__
+    wrapper.__doc__ = handler.__doc__
+    return wrapper
+
+
+async def _render(
+    cache: PageCache, key: str, version: str, handler: Handler, request: Request
+) -> Response:
+    future: asyncio.Future[bytes | None] = asyncio.get_running_loop().create_future()
+    cache.inflight[(key, version)] = future
+    body: bytes | None = None
+    try:
+        response = await handler(request)
+        if response.status_code == 200:
+            body = bytes(response.body)
+            cache.put(key, version, body)
+        return response
+    finally:
+        cache.inflight.pop((key, version), None)
+        future.set_result(body)
+
+
+def _page(body: bytes) -> Response:
+    return Response(body, media_type="text/html; charset=utf-8")
