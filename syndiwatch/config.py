@@ -111,6 +111,28 @@ class CrawlConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class QueueConfig:
+    """`[queue]`: scale-out (deploy/SCALE.md). With `redis_url` the daemon only enqueues
+    sources on a shared Redis queue (scrapy-redis) and `syndiwatch worker` processes crawl.
+
+    heartbeat: a worker silent this long is dead and its in-flight requests go back
+    on the queue. index_refresh: how stale a worker's view of the tracked stories may
+    get. leader_check: how often the elected daemon checks its lock connection and a
+    standby daemon tries to take the lock over. prefix: Redis key prefix.
+    concurrency, per_domain, autothrottle: a worker's Scrapy concurrency and politeness.
+    """
+
+    redis_url: str | None = None
+    prefix: str = "syndiwatch"
+    heartbeat: float = 15.0
+    index_refresh: float = 30.0
+    leader_check: float = 2.0
+    concurrency: int = 16
+    per_domain: int = 4
+    autothrottle: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class WebConfig:
     """The review desk (`serve`): where it listens and the token that unlocks reviewing.
 
@@ -133,6 +155,7 @@ class Config:
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     retention: RetentionConfig = field(default_factory=RetentionConfig)
     crawl: CrawlConfig = field(default_factory=CrawlConfig)
+    queue: QueueConfig = field(default_factory=QueueConfig)
     path: Path | None = None  # the file this came from, if any
     extra: Mapping[str, Any] = field(default_factory=dict)  # tables other rooms read
 
@@ -184,6 +207,7 @@ def _build(data: Mapping[str, Any], path: Path | None) -> Config:
     where = str(path) if path else "config"
     known = {"database", "network", "stories", "sources", "notify", "web", "schedule", "retention"}
     known.add("crawl")
+    known.add("queue")
     database = _table(data, "database", where)
     url = database.get("url", DEFAULT_DATABASE_URL)
     _expect(isinstance(url, str) and url, f"{where}: [database] url must be a non-empty string")
@@ -197,6 +221,7 @@ def _build(data: Mapping[str, Any], path: Path | None) -> Config:
         schedule=_schedule(_table(data, "schedule", where), where),
         retention=_retention(_table(data, "retention", where), where),
         crawl=_crawl(_table(data, "crawl", where), where),
+        queue=_queue(_table(data, "queue", where), where),
         path=path,
         extra={k: v for k, v in data.items() if k not in known},
     )
@@ -270,6 +295,36 @@ def _crawl(t: Mapping[str, Any], where: str) -> CrawlConfig:
             f"{where}: [crawl] {key} must be a positive integer",
         )
     return CrawlConfig(**values)
+
+
+def _queue(t: Mapping[str, Any], where: str) -> QueueConfig:
+    d = QueueConfig()
+    url, prefix = t.get("redis_url"), t.get("prefix", d.prefix)
+    _expect(
+        url is None
+        or (isinstance(url, str) and url.startswith(("redis://", "rediss://", "unix://"))),
+        f"{where}: [queue] redis_url must be a redis:// URL",
+    )
+    _expect(isinstance(prefix, str) and prefix.strip(), f"{where}: [queue] prefix must be text")
+    values: dict[str, Any] = {"redis_url": url or None, "prefix": prefix}
+    for key in ("heartbeat", "index_refresh", "leader_check"):
+        value = t.get(key, getattr(d, key))
+        try:
+            values[key] = float(value) if _positive(value) else parse_duration(str(value))
+        except ValueError as exc:
+            raise ConfigError(f"{where}: [queue] {key}: {exc}") from None
+    for key in ("concurrency", "per_domain"):
+        value = t.get(key, getattr(d, key))
+        _expect(
+            isinstance(value, int) and not isinstance(value, bool) and value > 0,
+            f"{where}: [queue] {key} must be a positive integer",
+        )
+        values[key] = value
+    throttle = t.get("autothrottle", d.autothrottle)
+    _expect(isinstance(throttle, bool), f"{where}: [queue] autothrottle must be true/false")
+    unknown = set(t) - {"autothrottle", *values}
+    _expect(not unknown, f"{where}: [queue] has no key {sorted(unknown)[0]!r}" if unknown else "")
+    return QueueConfig(**values, autothrottle=throttle)
 
 
 def _web(t: Mapping[str, Any], where: str) -> WebConfig:
