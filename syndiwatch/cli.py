@@ -21,6 +21,7 @@ from syndiwatch.commands.manage import source, story
 from syndiwatch.commands.report import report
 from syndiwatch.commands.run import run
 from syndiwatch.commands.serve import serve
+from syndiwatch.commands.worker import worker
 
 
 def _setup_logging(verbose: int, quiet: int) -> None:
@@ -49,5 +50,5 @@ def main(
     ctx.call_on_close(app.close)
 
 
-for _command in (check, extract, story, source, report, demo, serve, run, daemon, status):
+for _command in (check, extract, story, source, report, demo, serve, run, daemon, status, worker):
     main.add_command(_command)

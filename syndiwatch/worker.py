@@ -1,0 +1,191 @@
+"""`syndiwatch worker`: a crawler worker of the shared Redis queue (deploy/SCALE.md).
+
+Runs scraper.queue_spider.QueueSpider for each kind in this process (a worker is
+a dedicated process, so Twisted's reactor runs once), matches every fetched page
+with syndiwatch.matching against the tracked stories and stores copies; entries
+are acknowledged on Redis only after what they produced is committed (at-least-once;
+storage's upserts make a redelivered page harmless). The schedule is the daemon's.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import redis
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from scraper.items import FetchedPage
+from scraper.redis_queue import KINDS, Liveness, acknowledge, connect, queue_settings
+from storage import Store, open_store
+from syndiwatch.config import Config, scrapy_settings
+from syndiwatch.crawl import crawl_log_level
+from syndiwatch.matching import PageMatcher
+from syndiwatch.pipeline import utcnow
+from syndiwatch.shared_index import SharedIndex, publish_signatures
+
+log = logging.getLogger(__name__)
+
+FLUSH_EVERY_S = 1.0  # traces are committed and entries acknowledged this often
+FLUSH_AFTER_PAGES = 100
+
+
+class WorkerError(Exception):
+    """The worker cannot start (no [queue] redis_url, Redis unreachable); one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerReport:
+    """What one worker did before it stopped."""
+
+    worker: str
+    pages: int
+    copies: int
+    errors: int
+    requeued: int
+
+
+class _Shared:
+    """What every kind of one worker shares: the store, the matcher and pending acks."""
+
+    def __init__(self, store: Store, client: redis.Redis, prefix: str, worker: str) -> None:
+        self.store, self.client, self.prefix, self.worker = store, client, prefix, worker
+        self.index = SharedIndex(store)
+        self.matcher: PageMatcher | None = None
+        self.pending: dict[str, list[str]] = {k: [] for k in KINDS}
+        self.counts: Counter[str] = Counter()
+
+    def refresh(self) -> None:
+        """Follow stories added or changed anywhere (bounded by [queue] index_refresh)."""
+        try:
+            if self.index.refresh() or self.matcher is None:
+                self.flush()
+                self.matcher = PageMatcher(self.store, self.store.list_stories(), now=utcnow())
+        except Exception:  # the database may be away for a moment; the next round retries
+            log.exception("refreshing the match index failed")
+
+    def page(self, page: FetchedPage, *, kind: str, scope: int | None) -> None:
+        self.counts["pages"] += 1
+        if not page.ok:
+            self.counts["errors"] += 1
+            log.info("%s: %s", page.request_url, page.error or f"HTTP {page.status}")
+            return
+        matcher = self.matcher
+        if matcher is None or not matcher.articles:
+            return
+        matcher.now = utcnow()
+        try:
+            result = matcher.process(page, via=kind, scope=scope)
+        except Exception:  # a hostile page must not stop the worker; say which page
+            log.exception("matching %s failed", page.url)
+            self.counts["errors"] += 1
+            return
+        self.counts["copies"] += result.copies
+        if self.counts["pages"] % FLUSH_AFTER_PAGES == 0:
+            self.flush()
+
+    def flush(self) -> None:
+        """Commit buffered traces, then acknowledge the entries they came from."""
+        try:
+            if self.matcher is not None:
+                self.matcher.flush()
+            for kind, ids in self.pending.items():
+                if ids:
+                    acknowledge(self.client, self.prefix, kind, self.worker, ids)
+                    self.pending[kind] = []
+        except Exception:  # unacknowledged entries stay in flight; a later flush retries
+            log.exception("flushing results failed; their queue entries stay in flight")
+
+
+@dataclass(frozen=True, slots=True)
+class _KindSink:
+    shared: _Shared
+    kind: str
+
+    def page(self, page: FetchedPage, *, kind: str, scope: int | None) -> None:
+        self.shared.page(page, kind=kind, scope=scope)
+
+    def done(self, ack_id: str) -> None:
+        self.shared.pending[self.kind].append(ack_id)
+
+
+def worker_id() -> str:
+    """A name unique on the cluster: host and process id."""
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+def run_worker(
+    config: Config,
+    *,
+    kinds: Sequence[str] = KINDS,
+    idle_exit: float = 0.0,
+    name: str | None = None,
+) -> WorkerReport:
+    """Consume the shared queue until SIGTERM/SIGINT (or `idle_exit` s with nothing to do)."""
+    queue = config.queue
+    if not queue.redis_url:
+        raise WorkerError("no shared queue: set [queue] redis_url in the config file")
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown:
+        raise WorkerError(f"unknown kind {unknown[0]!r} (known: {', '.join(KINDS)})")
+    client = connect(queue.redis_url)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        raise WorkerError(f"cannot reach Redis at {queue.redis_url}: {exc}") from None
+    worker = name or worker_id()
+    with open_store(config.database_url) as store:
+        shared = _Shared(store, client, queue.prefix, worker)
+        publish_signatures(store, now=utcnow())
+        shared.refresh()
+        liveness = Liveness(client, queue.prefix, worker, queue.heartbeat)
+        liveness.rescue()
+        liveness.start()
+        try:
+            _crawl(config, worker, kinds, idle_exit, shared)
+        finally:
+            shared.flush()
+            liveness.stop()
+    counts = shared.counts
+    report = WorkerReport(worker, counts["pages"], counts["copies"], counts["errors"],
+                          liveness.requeued)  # fmt: skip
+    log.info("worker %s stopped: %s", worker, report)
+    return report
+
+
+def _crawl(
+    config: Config, worker: str, kinds: Sequence[str], idle_exit: float, shared: _Shared
+) -> None:
+    from scraper.queue_spider import QueueSpider  # imports scrapy-redis' spiders
+
+    queue = config.queue
+    settings = Settings()
+    settings.setmodule("scraper.settings", priority="project")
+    settings.setdict(scrapy_settings(config, log_level=crawl_log_level()), priority="cmdline")
+    settings.setdict(
+        queue_settings(queue.redis_url or "", queue.prefix, worker,
+                       concurrency=queue.concurrency, idle_exit=idle_exit),
+        priority="cmdline",
+    )  # fmt: skip
+    settings.set("DEPTH_LIMIT", config.crawl.max_depth, priority="cmdline")
+    settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", queue.per_domain, priority="cmdline")
+    settings.set("AUTOTHROTTLE_ENABLED", queue.autothrottle, priority="cmdline")
+    settings.set("ITEM_PIPELINES", {}, priority="cmdline")  # results go to the sink, not stdout
+    process = CrawlerProcess(settings, install_root_handler=False)
+    for kind in kinds:
+        sink = _KindSink(shared, kind)
+        process.crawl(QueueSpider, kind=kind, sink=sink, worker=worker, prefix=queue.prefix)
+    _every(FLUSH_EVERY_S, shared.flush)
+    _every(queue.index_refresh, shared.refresh)
+    process.start()
+
+
+def _every(seconds: float, fn: Callable[[], None]) -> None:
+    from twisted.internet.task import LoopingCall  # after CrawlerProcess installed the reactor
+
+    LoopingCall(fn).start(seconds, now=False)
