@@ -16,7 +16,7 @@ def write_config(path: Path, *, allow_private: bool = True, extra: str = "") -> 
     path.write_text(
         "[network]\n"
         f"allow_private = {'true' if allow_private else 'false'}\n"
-        "download_timeout = 5\n" + extra,
+        "download_timeout = 3\n" + extra,
         encoding="utf-8",
     )
     return path
