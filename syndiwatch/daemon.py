@@ -43,6 +43,7 @@ from storage import Store
 from storage.engine import create_store_engine, parse_url
 from syndiwatch import daemon_jobs as jobs
 from syndiwatch.config import Config, load_config
+from syndiwatch.leader import Leadership, LeaderWatch, stand_by
 from syndiwatch.pipeline import utcnow
 from syndiwatch.scheduling import schedule_signature, source_trigger
 from syndiwatch.sync import sync_config
@@ -84,6 +85,8 @@ class Daemon:
         self._engine = create_store_engine(parse_url(config.database_url))
         self.scheduler = self._build_scheduler()
         self.stuck = False  # jobs still running after shutdown (the caller should hard-exit)
+        # Several daemons on one PostgreSQL database: only the lock holder schedules.
+        self.leadership = Leadership(config.database_url)
 
     def _build_scheduler(self) -> BackgroundScheduler:
         sched = self.config.schedule
@@ -118,16 +121,23 @@ class Daemon:
         """Run until SIGTERM/SIGINT (or stop()); return the exit status (0)."""
         if handle_signals:
             self._install_signals()
+        if not stand_by(self.leadership, self._stop, self.config.queue.leader_check):
+            return 0  # stopped while standing by
         self.start()
+        watch, status = LeaderWatch(self.leadership, self.config.queue.leader_check), 0
         try:
             while not self._stop.wait(0.5):
                 if self._hup.is_set():
                     self._hup.clear()
                     log.info("SIGHUP: re-reading config and sources")
                     self.sync()
+                if not watch.ok():  # exit non-zero: the service manager restarts us as standby
+                    log.error("lost the leader lock: stopping the schedule")
+                    status = 1
+                    break
         finally:
             self.shutdown()
-        return 0
+        return status
 
     def stop(self) -> None:
         self._stop.set()
@@ -143,6 +153,7 @@ class Daemon:
             log.warning("grace time over: killed %d crawl process(es)", killed)
             self.stuck = not self._wait_idle(KILL_WAIT_S)
         self._engine.dispose()
+        self.leadership.release()
         _current = None
         log.info("stopped")
 
@@ -257,6 +268,11 @@ def source_entry(source_id: int, signature: str = "") -> None:
         daemon.sync()
         return
     with daemon.running(f"{SOURCE_PREFIX}{source_id}"):
+        if daemon.config.queue.redis_url:  # scale-out: workers crawl, the scheduler enqueues
+            from syndiwatch.enqueue import enqueue_source
+
+            enqueue_source(daemon.store, daemon.config, source)
+            return
         jobs.run_source_job(daemon.store, daemon.config, source)
 
 
@@ -273,6 +289,10 @@ def sync_entry() -> None:
         with daemon.running("sync"):
             daemon.sync()
             jobs.fetch_new_originals(daemon.store, daemon.config)
+            if daemon.config.queue.redis_url:  # workers follow stories through signatures
+                from syndiwatch.shared_index import publish_signatures
+
+                publish_signatures(daemon.store, now=utcnow())
 
 
 def maintenance_entry() -> None:

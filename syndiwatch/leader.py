@@ -9,7 +9,9 @@ vanished leader keeps it. On SQLite there is one node: it is always the leader.
 from __future__ import annotations
 
 import logging
+import os
 import threading
+import time
 
 import psycopg
 from sqlalchemy.engine import URL
@@ -105,6 +107,39 @@ class Leadership:
             self._conn = None
 
 
+def stand_by(leadership: Leadership, stop: threading.Event, every: float) -> bool:
+    """Block until this process leads (True) or `stop` is set (False); try every `every` s.
+
+    A standby takes over at most `every` s after the leader's session ended: at
+    once when its process died (the server sees the socket close), or after the
+    keep-alive timeout (~9 s) when its host vanished.
+    """
+    announced = False
+    while not stop.is_set():
+        if leadership.acquire():
+            log.info("leader: this daemon runs the schedule (%s)", leadership.where)
+            return True
+        if not announced:
+            log.info("standing by: another daemon runs the schedule on %s", leadership.where)
+            announced = True
+        stop.wait(every)
+    return False
+
+
+class LeaderWatch:
+    """Rate-limited `Leadership.check()` for a daemon's main loop."""
+
+    def __init__(self, leadership: Leadership, every: float) -> None:
+        self.leadership, self.every = leadership, every
+        self._next = time.monotonic() + every
+
+    def ok(self) -> bool:
+        if time.monotonic() < self._next:
+            return True
+        self._next = time.monotonic() + self.every
+        return self.leadership.check()
+
+
 def _connect(url: URL) -> psycopg.Connection[tuple[object, ...]]:
     libpq = url.set(drivername="postgresql").render_as_string(hide_password=False)
     conn = psycopg.connect(
@@ -115,7 +150,7 @@ def _connect(url: URL) -> psycopg.Connection[tuple[object, ...]]:
         keepalives_idle=KEEPALIVE_IDLE_S,
         keepalives_interval=KEEPALIVE_INTERVAL_S,
         keepalives_count=KEEPALIVE_COUNT,
-        application_name="syndiwatch-leader",
+        application_name=f"syndiwatch-leader-{os.getpid()}",  # operators see who leads
     )
     # The server side too: a leader whose host vanished loses the lock in ~9 s.
     for name, value in (("tcp_keepalives_idle", KEEPALIVE_IDLE_S),
