@@ -65,5 +65,5 @@ def test_listing_page_is_not_article_like_but_an_article_is() -> None:
 def test_script_and_style_text_is_not_shingled() -> None:
     words = "alpha beta gamma delta epsilon zeta"
     page = f"<html><head><style>{words}</style></head><body><script>{words}</script></body></html>"
-    assert sketch_page(page.encode()).shingles == frozenset()
-    assert text_shingles(words)
+    assert sketch_page(page.encode()).shingles.size == 0
+    assert text_shingles(words).size == 3
