@@ -120,14 +120,16 @@ class HookServer:
 
     def __init__(self) -> None:
         self.posts: list[dict[str, Any]] = []
+        self.failing = False  # answer 500 (and record nothing) while True
         hook = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
-                hook.posts.append(json.loads(body or b"{}"))
-                self.send_response(200)
+                if not hook.failing:
+                    hook.posts.append(json.loads(body or b"{}"))
+                self.send_response(500 if hook.failing else 200)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 

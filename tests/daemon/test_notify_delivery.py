@@ -1,0 +1,88 @@
+"""Notifications through real apprise json:// targets on loopback: grouped, never repeated,
+a failing target neither blocks the others nor gets a message twice once it recovers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from daemon_helpers import HookServer
+
+from drift.codes import make_finding
+from drift.model import Article, CopyAnalysis, Match
+from storage import Store, open_store
+from syndiwatch.config import Config, NotifyConfig
+from syndiwatch.notify import notify_new_findings
+
+ORIGINAL = "https://news.example/strike"
+COPY = "https://copy.example/strike"
+
+
+@pytest.fixture
+def hooks() -> Iterator[tuple[HookServer, HookServer]]:
+    a, b = HookServer(), HookServer()
+    yield a, b
+    a.close()
+    b.close()
+
+
+@pytest.fixture
+def store(tmp_path: Path, t0: datetime) -> Iterator[Store]:
+    with open_store(f"sqlite:///{tmp_path / 'n.db'}") as s:
+        story = s.add_story(ORIGINAL, name="Strike", now=t0)
+        snap = s.record_fetch(COPY, status=200, body=b"x", headers={}, article=Article(COPY),
+                              fetched_at=t0)  # fmt: skip
+        findings = (
+            make_finding("content.number_changed", original="2,800", copy="28,000"),
+            make_finding("attribution.credit_placeholder", original="Source: AFP", copy="Source:"),
+            make_finding("content.truncated"),
+        )
+        analysis = CopyAnalysis(Match("full", 0.9, 0.9, 0.1), findings, 70, "high")
+        s.record_analysis(story.id, COPY, snapshot_id=snap.id, analysis=analysis,
+                          discovered_via="feed", title="T", now=t0)  # fmt: skip
+        yield s
+
+
+def test_one_message_per_copy_to_every_target(
+    store: Store, hooks: tuple[HookServer, HookServer], t0: datetime
+) -> None:
+    config = Config(notify=NotifyConfig(urls=(hooks[0].url, hooks[1].url)))
+    result = notify_new_findings(store, config, now=t0)
+    assert (result.queued, result.sent, result.failed) == (1, 1, 0)
+    for hook in hooks:
+        [post] = hook.posts
+        assert f"Copy: {COPY}" in post["message"]
+        assert "content.number_changed" in post["message"]
+        assert "attribution.credit_placeholder" in post["message"]
+        assert "content.truncated" not in post["message"]  # medium: not notified
+    notify_new_findings(store, config, now=t0 + timedelta(hours=1))
+    assert [len(h.posts) for h in hooks] == [1, 1]
+
+
+def test_failing_target_is_retried_without_repeating_the_others(
+    store: Store, hooks: tuple[HookServer, HookServer], t0: datetime
+) -> None:
+    broken, working = hooks
+    broken.failing = True
+    config = Config(notify=NotifyConfig(urls=(broken.url, working.url, "nonsense://")))
+    result = notify_new_findings(store, config, now=t0)
+    assert (result.sent, result.failed) == (0, 1)
+    assert len(working.posts) == 1
+    [notice] = store.list_notices()
+    assert notice.status == "pending"
+    assert notice.delivered == (1,)
+    assert "not a usable apprise URL" in (notice.last_error or "")
+    notify_new_findings(store, config, now=t0 + timedelta(seconds=10))  # retry not due yet
+    broken.failing = False
+    config = Config(notify=NotifyConfig(urls=(broken.url, working.url)))
+    result = notify_new_findings(store, config, now=t0 + timedelta(minutes=2))
+    assert result.sent == 1
+    assert (len(broken.posts), len(working.posts)) == (1, 1)
+    assert store.list_notices()[0].status == "sent"
+
+
+def test_no_targets_queue_nothing(store: Store, t0: datetime) -> None:
+    assert notify_new_findings(store, Config(), now=t0).queued == 0
+    assert store.list_notices() == []
