@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 from deskdata import NUMBER_SITE, T0, DeskData, sign_in
 from starlette.testclient import TestClient
 
@@ -34,6 +36,15 @@ def test_store_reports_a_new_version_after_a_commit(desk: DeskData) -> None:
         assert reader.data_version() == before
         writer.add_story("https://news.example/another", now=T0)
         assert reader.data_version() != before
+
+
+def test_version_is_read_from_any_thread(desk: DeskData) -> None:
+    # The desk reads it from Starlette's thread pool; a probe tied to one
+    # thread would fall back to None and silently switch the cache off.
+    with open_store(desk.url) as store, ThreadPoolExecutor(4) as pool:
+        versions = list(pool.map(lambda _: store.data_version(), range(8)))
+    assert None not in versions
+    assert len(set(versions)) == 1
 
 
 def test_memory_database_is_never_cached() -> None:

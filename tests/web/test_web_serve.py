@@ -106,3 +106,16 @@ def test_demo_serve_serves_the_demo_database(tmp_path: Path) -> None:
     assert story.status_code == 200
     assert "number_changed" in story.text
     assert _stop(proc) == 0
+
+
+def test_the_desk_never_loads_the_scheduler(desk: DeskData) -> None:
+    code = (
+        "import sys\n"
+        "from storage import open_store\n"
+        "from syndiwatch.commands.serve import run_desk\n"
+        "from syndiwatch.web import create_app\n"
+        f"create_app(open_store({desk.url!r}))\n"
+        "print('apscheduler' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert out.stdout.strip() == "False", out.stderr
