@@ -176,7 +176,8 @@ def _crawl(
     settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", queue.per_domain, priority="cmdline")
     settings.set("AUTOTHROTTLE_ENABLED", queue.autothrottle, priority="cmdline")
     settings.set("ITEM_PIPELINES", {}, priority="cmdline")  # results go to the sink, not stdout
-    process = CrawlerProcess(settings, install_root_handler=False)
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")  # the CLI's logging stays
+    process = CrawlerProcess(settings)
     for kind in kinds:
         sink = _KindSink(shared, kind)
         process.crawl(QueueSpider, kind=kind, sink=sink, worker=worker, prefix=queue.prefix)

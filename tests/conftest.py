@@ -2,11 +2,16 @@
 
 `demo_sites` is one server set for the whole session (never mutate it);
 `fresh_sites` is a private set for a test that overrides or removes pages.
+`database_url` is the test database (SQLite, or PostgreSQL in CI's second leg).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -25,3 +30,52 @@ def fresh_sites() -> Iterator[DemoSites]:
     """Serve a private copy of the demo sites that a test may mutate with set_override."""
     with serve_sites() as sites:
         yield sites
+
+
+# The test database: SQLite by default; PostgreSQL when SYNDIWATCH_TEST_DATABASE_URL names a
+# server (scripts/check runs the tests marked `db` a second time that way). Each test gets
+# a database of its own on that server, dropped afterwards.
+TEST_DATABASE_ENV = "SYNDIWATCH_TEST_DATABASE_URL"
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    """A URL of an empty database for one test (see TEST_DATABASE_ENV)."""
+    server = os.environ.get(TEST_DATABASE_ENV)
+    if not server:
+        yield f"sqlite:///{tmp_path / 'syndiwatch.db'}"
+        return
+    with fresh_postgres_database(server) as url:
+        yield url
+
+
+@contextmanager
+def fresh_postgres_database(server: str) -> Iterator[str]:
+    """Create a uniquely named database on `server` (fail on CI, else skip, if it is down)."""
+    import psycopg
+    from psycopg import sql
+    from sqlalchemy.engine import make_url
+
+    admin = make_url(server).set(drivername="postgresql").render_as_string(hide_password=False)
+    name = f"syndiwatch_t_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    try:
+        with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    except psycopg.OperationalError as exc:
+        message = f"PostgreSQL at {server} is unreachable: {str(exc).strip().splitlines()[0]}"
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"{message} (CI requires it)", pytrace=False)
+        pytest.skip(message)
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+@pytest.fixture(scope="session")
+def new_postgres_database() -> Callable[[str], AbstractContextManager[str]]:
+    """`with new_postgres_database(server_url) as url:` a fresh database (for other conftests)."""
+    return fresh_postgres_database

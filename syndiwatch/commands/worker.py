@@ -37,5 +37,6 @@ def worker(app: App, kinds: tuple[str, ...], idle_exit: float, name: str | None)
             raise click.ClickException(str(exc)) from None
     app.err.print(
         f"worker {report.worker}: {report.pages} pages, {report.copies} copies, "
-        f"{report.errors} errors, {report.requeued} entries of dead workers requeued"
+        f"{report.errors} errors, {report.requeued} entries of dead workers requeued",
+        soft_wrap=True,
     )
