@@ -14,6 +14,8 @@ import click
 
 from syndiwatch.commands import App, pass_app, user_errors
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
+
 
 @click.command()
 @click.option("--host", default=None, help="Address to bind (default 127.0.0.1, or [web] host).")
@@ -39,7 +41,10 @@ def run_desk(app: App, store: object, host: str, port: int, token: str | None) -
 
     from syndiwatch.web import create_app
 
-    desk = create_app(store, token=token)  # type: ignore[arg-type]
+    # On loopback, answer only to loopback names: a web page that rebinds its own
+    # domain to 127.0.0.1 must not be able to read the desk.
+    hosts = LOOPBACK_HOSTS if host in ("127.0.0.1", "localhost", "::1") else None
+    desk = create_app(store, token=token, allowed_hosts=hosts)  # type: ignore[arg-type]
     sock = bind_socket(host, port)
     port = sock.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(desk, log_level="warning", access_log=False))

@@ -8,7 +8,7 @@ records review decisions.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
@@ -66,11 +67,13 @@ def create_app(
     now: Callable[[], datetime] = utcnow,
     secure_cookies: bool = False,
     cache_pages: bool = True,
+    allowed_hosts: Sequence[str] | None = None,
 ) -> Starlette:
     """Build the review desk over `store`. Without `token` the desk is read-only.
 
     `cache_pages` keeps rendered pages for readers who are not signed in until
-    the database changes (syndiwatch.web.cache).
+    the database changes (syndiwatch.web.cache). `allowed_hosts` refuses other
+    Host headers (DNS rebinding of a desk that listens on loopback).
     """
     routes = [
         *pages.ROUTES,
@@ -80,6 +83,7 @@ def create_app(
     ]
     middleware = [
         Middleware(SecurityHeadersMiddleware),
+        Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts or ["*"])),
         Middleware(
             SessionMiddleware,
             secret_key=session_secret(token),

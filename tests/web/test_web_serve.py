@@ -119,3 +119,16 @@ def test_the_desk_never_loads_the_scheduler(desk: DeskData) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_a_loopback_desk_refuses_other_host_names(desk: DeskData) -> None:
+    proc = _start(["--database", desk.url, "serve", "--port", "0"])
+    address, _ = _address(proc, 30)
+    try:
+        assert httpx.get(address, timeout=10).status_code == 200
+        rebound = httpx.get(address, headers={"Host": "attacker.example"}, timeout=10)
+        assert rebound.status_code == 400
+        local = address.replace("127.0.0.1", "localhost")
+        assert httpx.get(local, timeout=10).status_code == 200
+    finally:
+        assert _stop(proc) == 0
