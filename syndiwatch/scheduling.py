@@ -64,9 +64,21 @@ def source_trigger(source: SourceRecord, sched: ScheduleConfig) -> Any:
     interval = source_interval(source, sched)
     if interval is None:
         assert source.cron is not None
-        return CronTrigger.from_crontab(source.cron, timezone="UTC", jitter=int(sched.jitter))
+        minute, hour, day, month, weekday = _crontab_fields(source.cron)
+        return CronTrigger(
+            minute=minute, hour=hour, day=day, month=month, day_of_week=weekday,
+            timezone="UTC", jitter=int(sched.jitter) or None,
+        )  # fmt: skip
     jitter = min(sched.jitter, interval / 10)
     return IntervalTrigger(seconds=interval, jitter=jitter or None, timezone="UTC")
+
+
+def _crontab_fields(expr: str) -> list[str]:
+    """The five fields of a crontab expression (CronTrigger.from_crontab takes no jitter)."""
+    fields = expr.split()
+    if len(fields) != 5:
+        raise ValueError(f"not a crontab expression (5 fields): {expr!r}")
+    return fields
 
 
 def source_backoff(health: HealthRecord, source: SourceRecord, sched: ScheduleConfig) -> float:
