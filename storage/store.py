@@ -310,8 +310,8 @@ class Store(OperationsVerbs):
         """The page traces of those canonical `urls` that have one."""
         return self._read(traces.get_traces, urls)
 
-    def traces_under(self, prefix: str) -> dict[str, datetime]:
-        """{url: last_fetched} of every page trace whose URL starts with `prefix`."""
+    def traces_under(self, prefix: str) -> dict[str, TraceRecord]:
+        """The page traces of every URL that starts with `prefix` (a site's root)."""
         return self._read(traces.traces_under, prefix)
 
     def record_traces(self, batch: Sequence[TraceRecord]) -> int:

@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage.schema import PageTrace
-from storage.upsert import insert_or_update
 
 # SQLite allows 32,766 bound parameters; stay well below for IN (...) lists.
 _CHUNK = 500
+_ROWS_PER_STATEMENT = 200  # 8 columns a row
+_UPDATED = ("content_hash", "outcome", "copy_of", "stories_upto", "last_fetched", "last_changed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,38 +47,35 @@ def get_traces(session: Session, urls: Sequence[str]) -> dict[str, TraceRecord]:
     return found
 
 
-def traces_under(session: Session, prefix: str) -> dict[str, datetime]:
-    """{url: last_fetched} of every trace whose URL starts with `prefix` (a site's root)."""
+def traces_under(session: Session, prefix: str) -> dict[str, TraceRecord]:
+    """The traces of every URL that starts with `prefix` (a site's root), by URL."""
     escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    stmt = select(PageTrace.url, PageTrace.last_fetched).where(
-        PageTrace.url.like(escaped + "%", escape="\\")
-    )
-    return {url: at for url, at in session.execute(stmt)}
+    stmt = select(PageTrace).where(PageTrace.url.like(escaped + "%", escape="\\"))
+    return {row.url: _record(row) for row in session.scalars(stmt)}
 
 
 def record_traces(session: Session, traces: Iterable[TraceRecord]) -> int:
-    """Upsert traces (one transaction for the batch); return how many were written."""
-    count = 0
-    for trace in traces:
-        changed = trace.last_changed or trace.last_fetched
-        values = {
+    """Upsert traces (one transaction, multi-row statements); return how many were written."""
+    rows = {
+        trace.url: {  # the last trace of a URL in the batch wins
             "url": trace.url,
             "content_hash": trace.content_hash,
             "outcome": trace.outcome,
             "copy_of": sorted(set(trace.copy_of)),
             "stories_upto": trace.stories_upto,
             "last_fetched": trace.last_fetched,
-            "last_changed": changed,
+            "last_changed": trace.last_changed or trace.last_fetched,
+            "first_seen": trace.first_seen or trace.last_fetched,
         }
-        insert_or_update(
-            session,
-            PageTrace,
-            {**values, "first_seen": trace.first_seen or trace.last_fetched},
-            ("url",),
-            values,
-        )
-        count += 1
-    return count
+        for trace in traces
+    }
+    batch = list(rows.values())
+    module = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    for i in range(0, len(batch), _ROWS_PER_STATEMENT):
+        stmt = module.insert(PageTrace).values(batch[i : i + _ROWS_PER_STATEMENT])
+        updated = {c: getattr(stmt.excluded, c) for c in _UPDATED}
+        session.execute(stmt.on_conflict_do_update(index_elements=["url"], set_=updated))
+    return len(batch)
 
 
 def _record(row: PageTrace) -> TraceRecord:

@@ -77,7 +77,7 @@ def _spec(store: Store, kind: str, source: SourceRecord) -> dict[str, Any]:
     if kind == "sitemap":
         root = site_root(source.url)
         known = store.traces_under(root) if root else {}
-        spec["known"] = {url: _iso(at) for url, at in known.items()}
+        spec["known"] = {url: _iso(trace.last_fetched) for url, trace in known.items()}
     return spec
 
 

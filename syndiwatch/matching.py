@@ -24,6 +24,7 @@ from feeds import InvalidURL, canonical_url
 from scraper.items import FetchedPage
 from storage import SnapshotRecord, Store, StoryRecord
 from storage.traces import TraceRecord
+from syndiwatch.discovery_jobs import site_root
 from syndiwatch.triage import StoryIndex, sketch_page
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,7 @@ class PageMatcher:
         # A story's own page (found in its publisher's feed) is the original, not a copy.
         self.own_pages = {page_key(s.url): s.id for s in stories}
         self._traces: list[TraceRecord] = []
+        self._site_traces: dict[str, dict[str, TraceRecord]] = {}
 
     @property
     def index(self) -> StoryIndex:
@@ -68,11 +70,15 @@ class PageMatcher:
         """Decide what `page` (a 2xx response) is, store that, and say what it was."""
         url = page_key(page.url)
         digest = hashlib.sha256(page.body).hexdigest()
-        prev = self.store.get_traces([url]).get(url)
-        in_scope = [scope] if scope is not None else list(self.articles)
-        in_scope = [i for i in in_scope if self.own_pages.get(url) != i]
+        prev = self._previous(url)
+        # None: every story (the common case, kept cheap); else the ids to try.
+        own = self.own_pages.get(url)
+        in_scope: set[int] | None = None
+        if scope is not None or own is not None:
+            in_scope = {scope} if scope is not None else set(self.articles)
+            in_scope.discard(own)
         if prev is not None and prev.content_hash == digest:
-            check = [i for i in in_scope if i > prev.stories_upto and i not in prev.copy_of]
+            check = self._pending(prev, in_scope)
             if not check:
                 self._trace(url, digest, prev, prev.outcome, set(prev.copy_of), scope)
                 return PageResult(url, "unchanged")
@@ -89,6 +95,21 @@ class PageMatcher:
         if not candidates:
             return self._done(url, digest, prev, "not_copy", known, scope)
         return self._analyse(page, url, digest, prev, candidates, via, scope)
+
+    def _previous(self, url: str) -> TraceRecord | None:
+        """The page's trace; each site's traces are read once per run, in one query."""
+        root = site_root(url)
+        if root not in self._site_traces:
+            self._site_traces[root] = self.store.traces_under(root) if root else {}
+        found = self._site_traces[root].get(url)
+        return found if found is not None or root else self.store.get_traces([url]).get(url)
+
+    def _pending(self, prev: TraceRecord, in_scope: set[int] | None) -> set[int] | None:
+        """Stories an unchanged page was never matched against (empty: nothing to do)."""
+        if in_scope is None and prev.stories_upto >= self.upto:
+            return set()
+        ids = in_scope if in_scope is not None else self.articles.keys()
+        return {i for i in ids if i > prev.stories_upto and i not in prev.copy_of}
 
     def _analyse(
         self,
@@ -163,18 +184,20 @@ class PageMatcher:
         unchanged = prev is not None and prev.content_hash == digest
         # A scoped source tried one story only: it cannot vouch for the others.
         upto = self.upto if scope is None else (prev.stories_upto if prev else 0)
-        self._traces.append(
-            TraceRecord(
-                url=url,
-                content_hash=digest,
-                outcome=outcome,
-                copy_of=tuple(sorted(copy_of)),
-                stories_upto=max(upto, prev.stories_upto if prev else 0),
-                last_fetched=self.now,
-                last_changed=prev.last_changed if unchanged and prev else self.now,
-                first_seen=prev.first_seen if prev else self.now,
-            )
+        record = TraceRecord(
+            url=url,
+            content_hash=digest,
+            outcome=outcome,
+            copy_of=tuple(sorted(copy_of)),
+            stories_upto=max(upto, prev.stories_upto if prev else 0),
+            last_fetched=self.now,
+            last_changed=prev.last_changed if unchanged and prev else self.now,
+            first_seen=prev.first_seen if prev else self.now,
         )
+        self._traces.append(record)
+        cached = self._site_traces.get(site_root(url))
+        if cached is not None:  # a page seen twice in one run (two sources) is done once
+            cached[url] = record
         if len(self._traces) >= TRACE_BATCH:
             self.flush()
 

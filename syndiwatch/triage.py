@@ -68,7 +68,7 @@ def sketch_page(body: bytes) -> PageSketch:
         return PageSketch(0, np.empty(0, dtype=np.uint64))
     for element in list(root.iter(*_HIDDEN)):
         element.drop_tree()
-    paragraph_words = sum(len(_WORD.findall(p.text_content())) for p in root.iter("p"))
+    paragraph_words = sum(len(p.text_content().split()) for p in root.iter("p"))
     return PageSketch(paragraph_words, text_shingles(root.text_content()))
 
 
