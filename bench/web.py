@@ -95,6 +95,7 @@ async def load(
             await sign_in(client)
 
         async def one() -> None:
+            await client.get(path)  # open this client's connection first (not timed)
             for _ in range(requests):
                 start = time.perf_counter()
                 r = await client.get(path)
@@ -159,7 +160,7 @@ def main() -> None:
         story_id = store.list_stories()[0].id
     proc, base = start_desk(url)
     try:
-        report(base, story_id, url, args)
+        report(base, story_id, url, args, proc.pid)
     except httpx.HTTPError as exc:
         tail = "\n".join(SERVER_LOG[-20:])
         raise SystemExit(f"request failed: {exc!r}; desk exit code {proc.poll()}\n{tail}") from None
@@ -168,7 +169,13 @@ def main() -> None:
         proc.wait(timeout=15)
 
 
-def report(base: str, story_id: int, url: str, args: argparse.Namespace) -> None:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def report(base: str, story_id: int, url: str, args: argparse.Namespace, pid: int) -> None:
     story = f"/stories/s_{story_id:02d}"
     paths = {
         "baseline: /static/style.css": ("/static/style.css", False),
@@ -184,16 +191,18 @@ def report(base: str, story_id: int, url: str, args: argparse.Namespace) -> None
     thread = threading.Thread(target=writer, args=(url, story_id, stop, counter), daemon=True)
     thread.start()
     print(f"{args.clients} clients x {args.requests} requests each, writer running")
-    print(f"{'':40} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>7} {'p50 ratio':>9}")
+    print(f"{'':40} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>7} {'p50 ratio':>9} {'CPU ms/req':>10}")
     base_p50 = None
     try:
         for label, (path, signed_in) in paths.items():
-            t = time.perf_counter()
+            t, cpu = time.perf_counter(), cpu_seconds(pid)
             lat = asyncio.run(load(base, path, args.clients, args.requests, signed_in))
             rate = len(lat) / (time.perf_counter() - t)
+            per_request = (cpu_seconds(pid) - cpu) * 1000 / (len(lat) + args.clients)
             p50, p99 = pct(lat, 50), pct(lat, 99)
             base_p50 = base_p50 or p50
-            print(f"{label:40} {p50:8.1f} {p99:8.1f} {rate:7.0f} {p50 / base_p50:8.1f}x")
+            print(f"{label:40} {p50:8.1f} {p99:8.1f} {rate:7.0f} {p50 / base_p50:8.1f}x"
+                  f" {per_request:10.1f}")  # fmt: skip
     finally:
         stop.set()
         thread.join(timeout=10)
