@@ -39,7 +39,8 @@ async def openapi_document(request: Request) -> Response:
 
 
 async def list_stories(request: Request) -> Response:
-    search = (request.query_params.get("q") or "").strip()[:200]
+    search = "".join(ch for ch in request.query_params.get("q") or "" if ch.isprintable())
+    search = search.strip()[:200]
     summaries = await run_in_threadpool(request.app.state.store.story_summaries, search or None)
     return JSONResponse({"stories": [summary_json(s) for s in summaries]})
 

@@ -64,7 +64,8 @@ def path_id(request: Request, name: str) -> int:
 
 
 async def stories_page(request: Request) -> Response:
-    search = (request.query_params.get("q") or "").strip()[:200]
+    search = "".join(ch for ch in request.query_params.get("q") or "" if ch.isprintable())
+    search = search.strip()[:200]
     store = request.app.state.store
     summaries = await run_in_threadpool(store.story_summaries, search or None)
     return render(request, "stories.html", {"summaries": summaries, "search": search})

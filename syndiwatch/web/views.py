@@ -77,6 +77,8 @@ def _text(params: Mapping[str, str], name: str, limit: int) -> str | None:
     value = (params.get(name) or "").strip()
     if len(value) > limit:
         raise BadQuery(f"{name} is longer than {limit} characters")
+    if not value.isprintable():  # NUL and friends (PostgreSQL refuses NUL in text)
+        raise BadQuery(f"{name} holds control characters")
     return value or None
 
 
