@@ -1,0 +1,80 @@
+"""Source changes reach a running daemon without a restart (SIGHUP here; the sync job
+otherwise), and `syndiwatch status` shows the schedule, the last runs and sick sources."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from daemon_helpers import DaemonProcess, store_at, wait_for, write_config
+
+from syndiwatch.demo.server import DemoSites
+
+pytestmark = pytest.mark.slow
+
+
+def cli(config: Path, db_url: str, *args: str) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SYNDIWATCH_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "syndiwatch", "--config", str(config), "--database", db_url, *args],
+        capture_output=True, text=True, env=env, cwd=config.parent, check=False, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def jobs(db_url: str) -> set[str]:
+    with store_at(db_url) as store:
+        return {job_id for job_id, _ in store.scheduled_jobs()}
+
+
+def test_sources_added_and_removed_while_running(fresh_sites: DemoSites, tmp_path: Path) -> None:
+    config = write_config(tmp_path / "syndiwatch.toml", fresh_sites, sources="")
+    config.write_text(config.read_text().replace('sync_every = "1s"', 'sync_every = "1h"'))
+    db_url = f"sqlite:///{tmp_path / 'src.db'}"
+    daemon = DaemonProcess(config, db_url, tmp_path / "daemon.log")
+    try:
+        wait_for("the fixed jobs", lambda: jobs(db_url) >= {"recheck", "sync", "maintenance"}, 60)
+        feed = fresh_sites.url("nordic", fresh_sites.site("nordic")["feed"])
+        cli(config, db_url, "source", "add", "feed", feed, "--every", "1s")
+        daemon.proc.send_signal(signal.SIGHUP)
+        wait_for("source:1 scheduled on SIGHUP", lambda: "source:1" in jobs(db_url), 30)
+
+        def ran() -> bool:
+            with store_at(db_url) as store:
+                return any(r.finished_at for r in store.runs_of_kind("source:1"))
+
+        wait_for("source:1 ran", ran, 60)
+        status = cli(config, db_url, "status")
+        assert "source:1" in status
+        assert f"feed {feed}" in status
+        assert "Last runs:" in status
+        cli(config, db_url, "source", "remove", "1")
+        daemon.proc.send_signal(signal.SIGHUP)
+        wait_for("source:1 unscheduled", lambda: "source:1" not in jobs(db_url), 30)
+    finally:
+        code = daemon.terminate()
+    assert code == 0, (tmp_path / "daemon.log").read_text()[-3000:]
+
+
+def test_second_daemon_on_the_same_database_is_refused(
+    fresh_sites: DemoSites, tmp_path: Path
+) -> None:
+    config = write_config(tmp_path / "syndiwatch.toml", fresh_sites, sources="")
+    db_url = f"sqlite:///{tmp_path / 'one.db'}"
+    first = DaemonProcess(config, db_url, tmp_path / "first.log")
+    try:
+        wait_for("the first daemon's jobs", lambda: "sync" in jobs(db_url), 60)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SYNDIWATCH_")}
+        second = subprocess.run(
+            [sys.executable, "-m", "syndiwatch", "--config", str(config), "--database", db_url,
+             "daemon"], capture_output=True, text=True, env=env, timeout=60, check=False,
+        )  # fmt: skip
+        assert second.returncode == 1
+        assert "another daemon is running" in second.stderr
+    finally:
+        assert first.terminate() == 0
