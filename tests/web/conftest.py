@@ -1,16 +1,31 @@
 """Review desk fixtures: a pipeline-filled database per test, and clients over it.
 
 The data and helpers live in deskdata.py (importable by the test modules).
+`any_store` is an empty store on SQLite and on PostgreSQL, for the desk's
+storage verbs.
 """
 
 from __future__ import annotations
 
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from deskdata import T0, TOKEN, DeskData, fill_desk
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "storage"))
+
+from dburls import (
+    create_database,
+    create_schema,
+    drop_database,
+    drop_schema,
+    must_have_postgres,
+    postgres_unreachable_reason,
+    postgres_url,
+)
 from starlette.testclient import TestClient
 
 from storage import Store, open_store
@@ -53,3 +68,30 @@ def client(desk_store: Store) -> Iterator[TestClient]:
 def readonly_client(desk_store: Store) -> Iterator[TestClient]:
     with TestClient(create_app(desk_store, token=None, now=lambda: T0)) as c:
         yield c
+
+
+@pytest.fixture(scope="session")
+def desk_postgres() -> Iterator[str]:
+    server = postgres_url()
+    reason = postgres_unreachable_reason(server)
+    if reason is not None:
+        message = f"PostgreSQL at {server} is unreachable: {reason}"
+        if must_have_postgres():
+            pytest.fail(f"{message} (CI requires the PostgreSQL leg)", pytrace=False)
+        pytest.skip(message)
+    url = create_database(server, prefix="syndiwatch_desk_test")
+    yield url
+    drop_database(url)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """An empty store on a fresh SQLite file, or on a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        with open_store(f"sqlite:///{tmp_path / 'desk.db'}") as store:
+            yield store
+        return
+    schema, url = create_schema(request.getfixturevalue("desk_postgres"))
+    with open_store(url) as store:
+        yield store
+    drop_schema(request.getfixturevalue("desk_postgres"), schema)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -17,9 +16,8 @@ ORIGINAL = "https://news.example/leak"
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    with open_store(f"sqlite:///{tmp_path / 'desk.db'}") as s:
-        yield s
+def store(any_store: Store) -> Store:
+    return any_store
 
 
 def _copy(store: Store, story_id: int, url: str, score: int, *codes: str) -> int:
@@ -118,3 +116,15 @@ def test_page_history_and_inactive_findings(store: Store) -> None:
     assert store.page_history("https://nowhere.example/") == []
     copy_id = _copy(store, sid, url, 5)  # re-analysis finds nothing now
     assert [f.finding.code for f in store.inactive_findings(copy_id)] == ["content.number_changed"]
+
+
+def test_data_version_moves_with_every_commit(store: Store) -> None:
+    with open_store(store.url) as other:
+        before = store.data_version()
+        assert before is not None
+        assert store.data_version() == before
+        other.add_story("https://news.example/other", now=T0)
+        after = store.data_version()
+        assert after != before
+        store.add_story("https://news.example/own", now=T0)  # its own commits count too
+        assert store.data_version() != after
