@@ -73,6 +73,36 @@ def article_html(title: str, paras: list[str], *, byline: str, extra: str = "") 
 ORIGINAL_PARAS = paragraphs(seed=1_000_000)
 
 
+def build_pages(n: int) -> dict[str, bytes]:
+    """Every page of the site by path: /original.html, /index.html, /s/N.html, /a/N.html."""
+    pages: dict[str, str] = {
+        "/original.html": article_html(
+            "Port strike halts container traffic", ORIGINAL_PARAS, byline="Jane Doe"
+        )
+    }
+    sections = (n + PER_SECTION - 1) // PER_SECTION
+    links = "".join(f"<li><a href='/s/{s}.html'>Section {s}</a></li>" for s in range(sections))
+    pages["/index.html"] = f"<html><body><ul>{links}</ul></body></html>"
+    for s in range(sections):
+        ids = range(s * PER_SECTION, min(n, (s + 1) * PER_SECTION))
+        items = "".join(f"<li><a href='/a/{i}.html'>Story {i}</a></li>" for i in ids)
+        pages[f"/s/{s}.html"] = (
+            f"<html><body><a href='/index.html'>Home</a><ul>{items}</ul></body></html>"
+        )
+    for i in range(n):
+        if i % COPY_EVERY == COPY_OFFSET:
+            paras = ORIGINAL_PARAS[: 6 + i % 3]
+            pages[f"/a/{i}.html"] = article_html(
+                "Strike at the port stops containers",
+                paras,
+                byline="Staff",
+                extra="<p>Source: –</p>",
+            )
+        else:
+            pages[f"/a/{i}.html"] = article_html(f"Story {i}", paragraphs(seed=i), byline="Desk")
+    return {path: html.encode("utf-8") for path, html in pages.items()}
+
+
 class ScaleSite:
     """The generated site, served by a threaded server until close()."""
 
@@ -80,7 +110,7 @@ class ScaleSite:
         self.n = n_articles
         self.hits: Counter[str] = Counter()
         self.lock = threading.Lock()
-        self.pages = self._build()
+        self.pages = build_pages(n_articles)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.server.daemon_threads = True
         self.server.site = self  # type: ignore[attr-defined]
@@ -99,36 +129,6 @@ class ScaleSite:
     def crawl_paths(self) -> set[str]:
         """Every page a site crawl from /index.html reaches."""
         return {p for p in self.pages if p != "/original.html"}
-
-    def _build(self) -> dict[str, bytes]:
-        pages: dict[str, str] = {
-            "/original.html": article_html(
-                "Port strike halts container traffic", ORIGINAL_PARAS, byline="Jane Doe"
-            )
-        }
-        sections = (self.n + PER_SECTION - 1) // PER_SECTION
-        links = "".join(f"<li><a href='/s/{s}.html'>Section {s}</a></li>" for s in range(sections))
-        pages["/index.html"] = f"<html><body><ul>{links}</ul></body></html>"
-        for s in range(sections):
-            ids = range(s * PER_SECTION, min(self.n, (s + 1) * PER_SECTION))
-            items = "".join(f"<li><a href='/a/{i}.html'>Story {i}</a></li>" for i in ids)
-            pages[f"/s/{s}.html"] = (
-                f"<html><body><a href='/index.html'>Home</a><ul>{items}</ul></body></html>"
-            )
-        for i in range(self.n):
-            if i % COPY_EVERY == COPY_OFFSET:
-                paras = ORIGINAL_PARAS[: 6 + i % 3]
-                pages[f"/a/{i}.html"] = article_html(
-                    "Strike at the port stops containers",
-                    paras,
-                    byline="Staff",
-                    extra="<p>Source: –</p>",
-                )
-            else:
-                pages[f"/a/{i}.html"] = article_html(
-                    f"Story {i}", paragraphs(seed=i), byline="Desk"
-                )
-        return {path: html.encode("utf-8") for path, html in pages.items()}
 
     def close(self) -> None:
         self.server.shutdown()
