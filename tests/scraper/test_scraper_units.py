@@ -308,7 +308,7 @@ def test_job_settings_win_over_project_settings() -> None:
 
 def test_registry_names_spiders_and_refuses_unknown_kinds() -> None:
     assert spider_name_for("pages") == "pages"
-    with pytest.raises(UnknownCrawlKind, match="known: pages"):
+    with pytest.raises(UnknownCrawlKind, match=r"known: feed, pages, site, sitemap\)"):
         spider_name_for("telepathy")
 
 
