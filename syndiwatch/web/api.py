@@ -7,6 +7,7 @@ the OpenAPI document of syndiwatch.web.openapi, served at /api/openapi.json.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -24,6 +25,7 @@ from syndiwatch.web.openapi import OPENAPI
 from syndiwatch.web.pages import MAX_NOTE, path_id
 from syndiwatch.web.security import (
     CSRF_HEADER,
+    FAILED_TOKEN_DELAY_S,
     bearer_token,
     clean_name,
     csrf_ok,
@@ -182,6 +184,7 @@ async def _review_body(request: Request) -> tuple[str, str | None, str]:
     user = signed_in_as(request)
     if bearer is not None:
         if not token_matches(request, bearer):
+            await asyncio.sleep(FAILED_TOKEN_DELAY_S)
             raise HTTPException(401, "wrong bearer token")
     elif user is None or not csrf_ok(request, request.headers.get(CSRF_HEADER)):
         raise HTTPException(401, "send Authorization: Bearer TOKEN (or a session and X-CSRF-Token)")

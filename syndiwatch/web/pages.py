@@ -7,6 +7,7 @@ Review forms post here; only a signed-in session with a valid CSRF token may.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import replace
 from typing import Any
@@ -24,6 +25,7 @@ from syndiwatch.web import views
 from syndiwatch.web.cache import cached_page
 from syndiwatch.web.security import (
     CSRF_FIELD,
+    FAILED_TOKEN_DELAY_S,
     clean_name,
     csrf_ok,
     csrf_token,
@@ -189,6 +191,7 @@ async def login_page(request: Request) -> Response:
     if not csrf_ok(request, str(form.get(CSRF_FIELD) or "")):
         raise HTTPException(403, "The form expired or came from another site; reload the page.")
     if not token_matches(request, str(form.get("token") or "")):
+        await asyncio.sleep(FAILED_TOKEN_DELAY_S)
         return render(request, "login.html", {"error": "That token is not right."}, status=403)
     sign_in(request, clean_name(str(form.get("name") or "")) or "reviewer")
     return RedirectResponse("/", status_code=303)

@@ -30,6 +30,8 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
 }
+# A wrong token costs the guesser this long (the desk serves on regardless).
+FAILED_TOKEN_DELAY_S = 0.5
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 MAX_NAME = 80
