@@ -179,11 +179,3 @@ def _segments(text: str, marks: Sequence[tuple[int, int, str, str]]) -> tuple[Se
         else:
             out.append(Segment(text[start:end], classes, codes))
     return tuple(out)
-
-
-def code_counts(codes: Iterable[str]) -> list[tuple[str, int]]:
-    """Each distinct code once with how often it occurs, in first-seen order."""
-    counts: dict[str, int] = {}
-    for code in codes:
-        counts[code] = counts.get(code, 0) + 1
-    return list(counts.items())

@@ -31,11 +31,6 @@ def _marker(m: re.Match[str]) -> str:
     return f'<span class="ctl" title="control character {code}">⟨{code}⟩</span>'
 
 
-def strip_invisible(value: str) -> str:
-    """Plain-text form: replace invisible control characters with ⟨U+XXXX⟩."""
-    return _INVISIBLE.sub(lambda m: f"⟨U+{ord(m.group(0)):04X}⟩", value)
-
-
 def safe_href(url: object) -> str | None:
     """Return `url` if it is an absolute http(s) URL fit for an href, else None."""
     if not isinstance(url, str):

@@ -6,7 +6,7 @@ import pytest
 
 from drift.codes import make_finding
 from drift.model import AlignedPair, Alignment, Sentence
-from syndiwatch.web.alignview import build_rows, code_counts, mark_kind
+from syndiwatch.web.alignview import build_rows, mark_kind
 
 
 def _pair(op: str, orig: str | None, copy: str | None) -> AlignedPair:
@@ -93,7 +93,6 @@ def test_marks_respect_word_boundaries() -> None:
     assert _marked(row.original, "m-number") == ["40"]  # not the "4" inside "40"
 
 
-def test_mark_kind_and_code_counts() -> None:
+def test_mark_kind() -> None:
     assert mark_kind("content.number_changed") == "m-number"
     assert mark_kind("content.hedge_removed") == "m-hedge"
-    assert code_counts(["a", "b", "a"]) == [("a", 2), ("b", 1)]
