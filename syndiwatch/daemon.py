@@ -215,9 +215,12 @@ class Daemon:
             if job is not None and job.kwargs.get("signature") == signature:
                 continue
             self._reset_health_if_reenabled(source.id)
+            # A new source runs at once; a changed one from its new trigger's next time.
+            first = {"next_run_time": utcnow()} if job is None else {}
             self.scheduler.add_job(
                 source_entry, source_trigger(source, sched), id=job_id, name=source.url[:200],
                 kwargs={"source_id": source.id, "signature": signature}, replace_existing=True,
+                **first,
             )  # fmt: skip
             log.info("scheduled %s: %s %s", job_id, source.kind, source.url)
 

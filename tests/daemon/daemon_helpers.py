@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -81,6 +82,17 @@ class DaemonProcess:
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(10)
         self.log.close()
+
+
+def crawl_children(pid: int) -> list[int]:
+    """PIDs of the crawl processes (scraper.runner) that process `pid` started."""
+    out = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            for child in (task / "children").read_text().split():
+                if b"scraper.runner" in Path(f"/proc/{child}/cmdline").read_bytes():
+                    out.append(int(child))
+    return out
 
 
 def wait_for(what: str, probe: Callable[[], T | None], timeout: float, every: float = 0.5) -> T:

@@ -16,7 +16,14 @@ import time
 from pathlib import Path
 
 import pytest
-from daemon_helpers import DaemonProcess, lifecycle_codes, store_at, wait_for, write_config
+from daemon_helpers import (
+    DaemonProcess,
+    crawl_children,
+    lifecycle_codes,
+    store_at,
+    wait_for,
+    write_config,
+)
 
 from syndiwatch.demo.server import DemoSites
 
@@ -24,18 +31,6 @@ pytestmark = pytest.mark.slow
 
 KILLS = 20
 CORRECT_AT = 10  # the original is corrected half-way, so lifecycle work is killed too
-
-
-def crawl_children(pid: int) -> list[int]:
-    """PIDs of the crawl processes (scraper.runner) the daemon `pid` started."""
-    out = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        with contextlib.suppress(OSError):
-            for child in (task / "children").read_text().split():
-                cmd = Path(f"/proc/{child}/cmdline").read_bytes()
-                if b"scraper.runner" in cmd:
-                    out.append(int(child))
-    return out
 
 
 def original_stored(db: Path) -> bool:
