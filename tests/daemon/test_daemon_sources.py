@@ -78,3 +78,36 @@ def test_second_daemon_on_the_same_database_is_refused(
         assert "another daemon is running" in second.stderr
     finally:
         assert first.terminate() == 0
+
+
+def test_runs_delayed_past_the_grace_time_are_reported_missed(
+    fresh_sites: DemoSites, tmp_path: Path
+) -> None:
+    from test_daemon_isolation import HangingServer
+
+    hang = HangingServer()
+    feed = fresh_sites.url("nordic", fresh_sites.site("nordic")["feed"])
+    sources = (
+        f'[[sources]]\nkind = "url"\nurl = "http://127.0.0.1:{hang.port}/x"\nevery = "1s"\n\n'
+        f'[[sources]]\nkind = "feed"\nurl = "{feed}"\nevery = "1s"\n'
+    )
+    extra = 'workers = 1\nmisfire_grace = "1s"\njob_timeout = "6s"\n'
+    config = write_config(tmp_path / "syndiwatch.toml", fresh_sites, sources=sources, extra=extra)
+    config.write_text(config.read_text().replace("download_timeout = 5", "download_timeout = 60"))
+    db_url = f"sqlite:///{tmp_path / 'miss.db'}"
+    daemon = DaemonProcess(config, db_url, tmp_path / "daemon.log")
+    try:
+
+        def missed() -> bool:
+            with store_at(db_url) as store:
+                runs = store.list_runs(200)
+                health = store.all_source_health()
+            told = any(r.error and r.error.startswith("missed its schedule") for r in runs)
+            return told and any(h.missed_runs for h in health.values())
+
+        wait_for("a missed run recorded", missed, 120)
+        assert "missed its schedule" in cli(config, db_url, "status")
+    finally:
+        code = daemon.terminate()
+        hang.close()
+    assert code == 0
