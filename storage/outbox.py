@@ -11,13 +11,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.ops_schema import Notice, NoticedFinding
 from storage.schema import Copy, FindingRow, Page, Snapshot
 
 PRUNED = "pruned"
+PRUNE_CHUNK = 500  # ids per UPDATE … IN (…), well below SQLite's bound-parameter limit
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 # Lifecycle findings that name snapshots in their evidence detail keep those snapshots.
 CITED_SNAPSHOT_KEYS = ("snapshot", "from_snapshot", "to_snapshot")
@@ -140,14 +141,16 @@ def prune_raw_html(session: Session, before: datetime) -> int:
     keep = set(session.scalars(select(Copy.snapshot_id).where(Copy.snapshot_id.is_not(None))))
     keep |= _latest_snapshot_ids(session)
     keep |= _cited_by_findings(session)
-    stmt = select(Snapshot).where(Snapshot.last_seen_at < before, Snapshot.compression != PRUNED)
-    pruned = 0
-    for snap in session.scalars(stmt).all():
-        if snap.id in keep:
-            continue
-        snap.raw_html, snap.compression = b"", PRUNED
-        pruned += 1
-    return pruned
+    stmt = select(Snapshot.id).where(Snapshot.last_seen_at < before, Snapshot.compression != PRUNED)
+    doomed = [i for i in session.scalars(stmt).all() if i not in keep]
+    for start in range(0, len(doomed), PRUNE_CHUNK):
+        session.execute(
+            update(Snapshot)
+            .where(Snapshot.id.in_(doomed[start : start + PRUNE_CHUNK]))
+            .values(raw_html=b"", compression=PRUNED),
+            execution_options={"synchronize_session": False},
+        )
+    return len(doomed)
 
 
 def _latest_snapshot_ids(session: Session) -> set[int]:

@@ -27,6 +27,7 @@ from storage.convert import (
     stored_article,
 )
 from storage.errors import UnknownRecord
+from storage.outbox import PRUNED
 from storage.records import PageRecord, SnapshotRecord
 from storage.schema import Page, Snapshot
 from storage.upsert import insert_ignore, insert_or_update
@@ -101,7 +102,14 @@ def record_fetch(
             "final_url": final_url,
         },
         ("page_id", "content_hash"),
-        {"last_seen_at": fetched_at, "status": status, "article": article_json},
+        # raw_html again too: retention may have pruned the earlier copy of this body.
+        {
+            "last_seen_at": fetched_at,
+            "status": status,
+            "article": article_json,
+            "raw_html": compress(body),
+            "compression": COMPRESSION,
+        },
     )
     snap = session.get(Snapshot, snap_id, populate_existing=True)
     assert snap is not None
@@ -140,6 +148,8 @@ def get_raw_html(session: Session, snapshot_id: int) -> bytes:
     snap = session.get(Snapshot, snapshot_id)
     if snap is None:
         raise UnknownRecord(f"no snapshot with id {snapshot_id}")
+    if snap.compression == PRUNED:
+        raise UnknownRecord(f"the raw HTML of snapshot {snapshot_id} was pruned by retention")
     return decompress(snap.raw_html, snap.compression)
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+import pytest
+
 from drift.codes import make_finding
 from drift.model import Article, CopyAnalysis, Finding, Match
-from storage import Store
+from storage import Store, UnknownRecord
 from storage.operations import INTERRUPTED, HealthRecord
 
 ORIGINAL = "https://news.example/2026/11/17/strike"
@@ -187,6 +189,12 @@ def test_retention_prunes_only_uncited_old_html(ops_store: Store, t0: datetime) 
         assert snap is not None
         assert ops_store.get_raw_html(snap.id)
     assert ops_store.prune_raw_html(before=cutoff) == 0
+    with pytest.raises(UnknownRecord, match="pruned by retention"):
+        ops_store.get_raw_html(old[0].id)
+    again = ops_store.record_fetch(url, status=200, body=b"v0", headers={}, article=None,
+                                   fetched_at=cutoff)  # fmt: skip
+    assert again.id == old[0].id  # the body came back: its row, with its HTML again
+    assert ops_store.get_raw_html(again.id) == b"v0"
 
 
 def test_scheduled_jobs_empty_before_any_daemon(ops_store: Store) -> None:
