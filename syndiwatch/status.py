@@ -123,7 +123,7 @@ def render_text(report: StatusReport) -> str:
         lines.append(f"  source {p.source_id} {p.url}: {'; '.join(p.problems)}")
         if p.last_error:
             lines.append(f"      last error: {p.last_error}")
-    lines += ["", "Last runs:"]
+    lines += ["", "Last runs:" if report.recent_runs else "Last runs: none"]
     for r in report.recent_runs:
         outcome = f"FAILED: {r['error']}" if r["error"] else "ok"
         lines.append(f"  #{r['id']:<6} {_when(r['started']):24} {r['kind']:12} {outcome}")
