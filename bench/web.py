@@ -108,7 +108,7 @@ async def load(
 
 
 async def sign_in(client: httpx.AsyncClient) -> None:
-    """Sign the client's session in: signed-in reviewers always get freshly rendered pages."""
+    """Sign the client's session in: signed-in pages are rendered per request."""
     page = await client.get("/login")
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert csrf, "no sign-in form"
@@ -184,7 +184,7 @@ def report(base: str, story_id: int, url: str, args: argparse.Namespace, pid: in
             f"{story}?code=content.number_changed&page=20",
             False,
         ),
-        "story page, signed in (never cached)": (story, True),
+        "story page, signed in (own page, shared table)": (story, True),
     }
     asyncio.run(load(base, story, 5, 2))  # warm up
     stop, counter = threading.Event(), [0]

@@ -1,10 +1,11 @@
-"""Rendered pages for readers who are not signed in, kept while the database is unchanged.
+"""Rendered pages and fragments, kept while the database is unchanged.
 
 A page is served from here only if the Store's data_version() is the one it
 was rendered at, so a commit by anyone (the daemon, a reviewer, the desk)
-makes the next request render afresh. Signed-in reviewers always get fresh
-pages (they carry per-session forms); stores that cannot tell their version
-are never cached.
+makes the next request render afresh. Whole pages are cached for readers who
+are not signed in (signed-in pages carry per-session forms); fragments that
+are the same for every reader (a story's copies table) are cached for all.
+Stores that cannot tell their version are never cached.
 """
 
 from __future__ import annotations
@@ -97,3 +98,33 @@ async def _render(
 
 def _page(body: bytes) -> Response:
     return Response(body, media_type="text/html; charset=utf-8")
+
+
+async def cached_fragment(request: Request, render: Callable[[], Awaitable[str]]) -> str:
+    """The fragment of this URL that `render` makes, reused while the database is unchanged.
+
+    Like whole pages, concurrent misses at one version share a single render.
+    """
+    cache: PageCache | None = request.app.state.page_cache
+    if cache is None:
+        return await render()
+    version = await run_in_threadpool(request.app.state.store.data_version)
+    if version is None:
+        return await render()
+    key = "fragment:" + str(request.url.path) + "?" + str(request.url.query)
+    if (body := cache.get(key, version)) is not None:
+        return body.decode("utf-8")
+    pending = cache.inflight.get((key, version))
+    if pending is not None and (body := await asyncio.shield(pending)) is not None:
+        return body.decode("utf-8")
+    future: asyncio.Future[bytes | None] = asyncio.get_running_loop().create_future()
+    cache.inflight[(key, version)] = future
+    body = None
+    try:
+        html = await render()
+        body = html.encode("utf-8")
+        cache.put(key, version, body)
+        return html
+    finally:
+        cache.inflight.pop((key, version), None)
+        future.set_result(body)

@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -20,9 +21,10 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from storage.errors import StorageError, UnknownRecord
+from storage.records import CopyPage, CopyQuery, StoryRecord
 from syndiwatch.report import render_csv, render_json
 from syndiwatch.web import views
-from syndiwatch.web.cache import cached_page
+from syndiwatch.web.cache import cached_fragment, cached_page
 from syndiwatch.web.security import (
     CSRF_FIELD,
     FAILED_TOKEN_DELAY_S,
@@ -82,23 +84,32 @@ async def story_page(request: Request) -> Response:
         query = views.parse_copy_query(request.query_params)
     except views.BadQuery as exc:
         raise HTTPException(400, str(exc)) from None
-    page = await run_in_threadpool(store.query_copies, story.id, replace(query, brief=True))
+
+    async def table() -> str:
+        page = await run_in_threadpool(store.query_copies, story.id, replace(query, brief=True))
+        template = request.app.state.templates.get_template("_story_table.html")
+        return str(template.render(story_table_context(story, query, page)))
+
+    table_html = Markup(await cached_fragment(request, table))
+    return render(request, "story.html", {"story": story, "table_html": table_html})
+
+
+def story_table_context(story: StoryRecord, query: CopyQuery, page: CopyPage) -> dict[str, Any]:
+    """What the copies table of a story page shows (filters, rows, pager)."""
     number = query.offset // query.limit + 1
-    pages = max(1, -(-page.total // query.limit))
-    context = {
+    return {
         "story": story,
         "page": page,
         "query": query,
         "codes": views.CODE_GROUPS,
         "number": number,
-        "pages": pages,
+        "pages": max(1, -(-page.total // query.limit)),
         "qs": lambda **kw: urlencode(views.query_params(query, **kw)),
         "filters": urlencode(views.query_params(query, page=1)),
         "severities": views.SEVERITIES,
         "statuses": views.STATUSES,
         "review_states": views.REVIEW_STATES,
     }
-    return render(request, "story.html", context)
 
 
 async def story_export(request: Request) -> Response:

@@ -61,3 +61,16 @@ def test_page_cache_is_a_bounded_lru() -> None:
     assert cache.get("b", "1") is None
     assert cache.get("a", "2") is None  # another version is a miss
     assert cache.get("c", "1") == b"C"
+
+
+def test_signed_in_story_table_is_fresh_after_a_commit(client: TestClient, desk: DeskData) -> None:
+    sign_in(client, "Ana")
+    path = f"/stories/s_{desk.story_id:02d}?review=confirmed"
+    first = client.get(path).text
+    assert "No copies match these filters." in first
+    assert "Signed in as <strong>Ana</strong>" in first
+    with open_store(desk.url) as other:
+        other.set_copy_review(desk.copy_ids["metro"], "confirmed", note=None, by="bo", now=T0)
+    again = client.get(path).text
+    assert "<strong>1</strong> copy" in again
+    assert "Signed in as <strong>Ana</strong>" in again  # the table is shared, the page is not
