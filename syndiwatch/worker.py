@@ -177,6 +177,7 @@ def _crawl(
     settings.set("AUTOTHROTTLE_ENABLED", queue.autothrottle, priority="cmdline")
     settings.set("ITEM_PIPELINES", {}, priority="cmdline")  # results go to the sink, not stdout
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")  # the CLI's logging stays
+    _quiet_scrapy(logging.getLevelName(crawl_log_level()))
     process = CrawlerProcess(settings)
     for kind in kinds:
         sink = _KindSink(shared, kind)
@@ -184,6 +185,16 @@ def _crawl(
     _every(FLUSH_EVERY_S, shared.flush)
     _every(queue.index_refresh, shared.refresh)
     process.start()
+
+
+def _quiet_scrapy(level: int) -> None:
+    """Show Scrapy's records from `level` up only (Scrapy sets its loggers to DEBUG)."""
+
+    def keep(record: logging.LogRecord) -> bool:
+        return not record.name.startswith("scrapy") or record.levelno >= level
+
+    for handler in logging.root.handlers:
+        handler.addFilter(keep)
 
 
 def _every(seconds: float, fn: Callable[[], None]) -> None:
