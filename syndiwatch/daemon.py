@@ -23,7 +23,6 @@ transaction and runs killed mid-way are closed as failed at the next start, so
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import logging
 import os
 import signal
@@ -32,7 +31,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
-from typing import IO, Any
 
 from apscheduler.events import EVENT_JOB_MISSED, JobEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -56,10 +54,6 @@ MAINTENANCE_EVERY_S = 3600.0
 KILL_WAIT_S = 5.0
 
 _current: Daemon | None = None
-
-
-class DaemonError(Exception):
-    """The daemon cannot start (another one runs on this database, …); one line."""
 
 
 class Daemon:
@@ -339,22 +333,3 @@ def _mtime(path: str | None) -> float | None:
         return os.stat(path).st_mtime
     except OSError:
         return None
-
-
-@contextlib.contextmanager
-def single_instance(config: Config) -> Iterator[None]:
-    """Refuse a second daemon on the same SQLite file (an flock released even by kill -9)."""
-    url = parse_url(config.database_url)
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        yield  # PostgreSQL: one daemon per database is the operator's rule for now
-        return
-    lock_path = Path(url.database).expanduser().with_suffix(".daemon.lock")
-    handle: IO[Any] = lock_path.open("a+")
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise DaemonError(f"another daemon is running on {url.database}") from None
-        yield
-    finally:
-        handle.close()

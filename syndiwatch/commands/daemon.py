@@ -26,18 +26,19 @@ def daemon(app: App) -> None:
     Example:
       syndiwatch -v daemon
     """
-    from syndiwatch.daemon import Daemon, DaemonError, single_instance
+    from storage.locks import AlreadyLocked, daemon_lock
+    from syndiwatch.daemon import Daemon
 
     with user_errors():
         try:
-            with single_instance(app.config):
+            with daemon_lock(app.config.database_url):
                 store = app.store()
                 runner = Daemon(
                     store, app.config, config_path=app.config_path,
                     database_url=app.database_url,
                 )  # fmt: skip
                 status = runner.run()
-        except DaemonError as exc:
+        except AlreadyLocked as exc:
             raise click.ClickException(str(exc)) from None
     if runner.stuck:  # a job ignored the kill; do not wait for its thread at exit
         logging.shutdown()

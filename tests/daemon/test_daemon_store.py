@@ -10,6 +10,7 @@ import pytest
 from drift.codes import make_finding
 from drift.model import Article, CopyAnalysis, Finding, Match
 from storage import Store, UnknownRecord
+from storage.locks import AlreadyLocked, daemon_lock
 from storage.operations import INTERRUPTED, HealthRecord
 
 ORIGINAL = "https://news.example/2026/11/17/strike"
@@ -199,3 +200,12 @@ def test_retention_prunes_only_uncited_old_html(ops_store: Store, t0: datetime) 
 
 def test_scheduled_jobs_empty_before_any_daemon(ops_store: Store) -> None:
     assert ops_store.scheduled_jobs() == []
+
+
+def test_one_daemon_lock_per_database(ops_store: Store) -> None:
+    held = daemon_lock(ops_store.url)
+    with held, pytest.raises(AlreadyLocked, match="another daemon is running"):  # noqa: SIM117
+        with daemon_lock(ops_store.url):
+            pass
+    with daemon_lock(ops_store.url):  # released at the end of the block
+        pass
