@@ -2,7 +2,8 @@
 
 A 304 costs no parsing; a 200 is parsed by feeds.parse (feedparser, from bytes)
 and only entries not seen before are followed. An entry that holds the full text
-is sent on as a page of its own; otherwise its link is fetched.
+is sent on as a page of its own; otherwise its link is fetched. A seen entry
+whose <updated> date moved on is followed again (the article was edited).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 import feeds
-from feeds import FeedEntry, FeedError, FeedState
+from feeds import Feed, FeedEntry, FeedError, FeedState
 from scraper.failures import FetchError
 from scraper.items import FetchedPage
 from scraper.spiders.common import REQUEST_URL_KEY, check_url, parse_url_list
@@ -58,6 +59,8 @@ class FeedSourceSpider(scrapy.Spider):
         self.options = dict(options or {})
         self.sources = read_sources(self.options, parse_url_list(urls))
         self.states = {s.id: _state_of(s.state) for s in self.sources}
+        # Per source: entry key → the <updated> date last seen, so an edited entry is refetched.
+        self.updated = {s.id: _updated_of(s.state) for s in self.sources}
 
     async def start(self) -> AsyncIterator[Any]:
         for source in self.sources:
@@ -93,12 +96,15 @@ class FeedSourceSpider(scrapy.Spider):
             problem = FetchError(str(exc), "feed")
             yield response_item(response, self.job_meta, problem=problem)
             return
-        fresh = feeds.new_entries(feed, set(state.seen))
+        updated = self.updated.get(source_id, {})
+        fresh = feeds.new_entries(feed, set(state.seen)) + _updated_entries(feed, state, updated)
+        polled = _state_dict(feeds.update_state(state, headers, feed))
+        polled["updated"] = {feeds.entry_key(e): e.updated for e in feed.entries if e.updated}
         yield response_item(
             response,
             self.job_meta,
             keep_body=False,
-            state=_state_dict(feeds.update_state(state, headers, feed)),
+            state=polled,
             entries=len(feed.entries),
             new_entries=len(fresh),
             warning=feed.bozo_message,
@@ -166,6 +172,26 @@ def _state_of(raw: Mapping[str, Any]) -> FeedState:
         return FeedState.from_json(json.dumps(dict(raw)) if raw else None)
     except ValueError:
         return FeedState()
+
+
+def _updated_of(raw: Mapping[str, Any]) -> dict[str, str]:
+    found = raw.get("updated") if raw else None
+    if not isinstance(found, Mapping):
+        return {}
+    return {str(k): str(v) for k, v in found.items() if isinstance(v, str)}
+
+
+def _updated_entries(feed: Feed, state: FeedState, updated: Mapping[str, str]) -> list[FeedEntry]:
+    """Entries seen before whose <updated> date moved on since (an edited article)."""
+    seen = set(state.seen)
+    return [
+        entry
+        for entry in feed.entries
+        if entry.updated
+        and (key := feeds.entry_key(entry)) in seen
+        and key in updated
+        and entry.updated > updated[key]
+    ]
 
 
 def _state_dict(state: FeedState) -> dict[str, Any]:

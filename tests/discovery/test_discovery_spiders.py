@@ -138,3 +138,19 @@ def test_site_links_stay_on_the_host_once_each_within_the_budget() -> None:
     ]  # fmt: skip
     assert [r.url if r else None for r in kept] == [
         "http://a.example/x?utm_source=t", None, None, "http://a.example/z", None]  # fmt: skip
+
+
+def test_seen_entry_with_a_newer_updated_date_is_followed_again() -> None:
+    atom = (
+        '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>R</title>'
+        "<entry><id>urn:1</id><title>Edited</title><link href='http://republisher.example/1'/>"
+        "<updated>2026-11-19T10:00:00Z</updated></entry>"
+        "<entry><id>urn:2</id><title>Same</title><link href='http://republisher.example/2'/>"
+        "<updated>2026-11-18T10:00:00Z</updated></entry></feed>"
+    )
+    before = "2026-11-18T10:00:00Z"
+    state = {"seen": ["urn:1", "urn:2"], "updated": {"urn:1": before, "urn:2": before}}
+    s = spider(FeedSourceSpider, options={"sources": [{"id": 7, "url": FEED_URL, "state": state}]})
+    item, *requests = list(s.parse_feed(feed_response(atom.encode())))
+    assert [r.url for r in requests] == ["http://republisher.example/1"]
+    assert item.meta["state"]["updated"]["urn:1"] == "2026-11-19T10:00:00Z"
