@@ -1,12 +1,8 @@
 """Benchmark the daemon: idle footprint and a short soak with many sources on loopback.
 
-idle: the daemon on a database with nothing due; RSS and CPU% of its process over
-`--idle` seconds, next to a bare interpreter that only imports the same heavy
-libraries (scrapy, bs4, lxml, feedparser, sqlalchemy, apscheduler), measured the
-same way in the same run. soak: the demo sites with `--sources` feed sources (the
-copy sites' feeds, told apart by a query string) due every `--every`, for
-`--soak` seconds: RSS over time, runs per minute, failed runs.
-
+idle: RSS/CPU% with nothing due, next to a bare interpreter importing the same heavy
+libraries (same run). soak: `--sources` demo feed sources due every `--every` for
+`--soak` s: RSS over time, runs per minute, failed runs. See bench/README.md, Daemon.
     .venv/bin/python bench/daemon.py [--idle 60] [--soak 180] [--sources 200] [--every 5s]
 """
 

@@ -1,9 +1,8 @@
-"""Lifecycle judgements between two versions of one page: edit or noise, what changed, stale copies.
+"""Lifecycle judgements between two versions of a page: edit or noise, what changed, stale copies.
 
-Pure functions over drift.model dataclasses, no I/O and no clock: syndiwatch.recheck
-fetches the versions and stores the findings. Noise (dates and counters in short
-date lines, relative times, view/comment counters, whitespace) is masked before
-versions are compared; a date inside a sentence of the body is content, not noise.
+Pure functions over drift.model dataclasses, no I/O and no clock; syndiwatch.recheck
+fetches and stores. Noise (date lines, relative times, counters, whitespace) is masked
+before comparing; a date inside a sentence of the body is content, not noise.
 """
 
 from __future__ import annotations

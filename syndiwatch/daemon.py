@@ -1,23 +1,8 @@
 """`syndiwatch daemon`: the schedule (APScheduler 3), its lifecycle, signals and crash safety.
 
-Jobs live in a persistent SQLAlchemy job store in the same database (table
-`apscheduler_jobs`): one `source:<id>` job per enabled source at its every/cron
-with jitter, plus `recheck` (sweeps due re-checks every `sweep_every`), `sync`
-and `maintenance`. What each job does is syndiwatch.daemon_jobs'.
-
-Job defaults, on purpose:
-- max_instances=1: a source's crawl never overlaps itself (a slow site must not pile up runs).
-- coalesce=True: runs missed while the daemon was down collapse into one.
-- misfire_grace_time=[schedule] misfire_grace: a run late by less still starts;
-  later ones are recorded as missed runs (and counted in the source's health).
-  A run due while the previous one still runs is skipped by max_instances; APScheduler
-  logs that as a warning, it is not a missed run.
-Source changes (CLI or config file) are picked up without a restart by the
-`sync` job every `sync_every`, and at once on SIGHUP. SIGTERM/SIGINT: no new
-jobs; running ones get `shutdown_grace` seconds, then their crawl children are
-killed (the runs end as failed), and the process exits 0. Every write is one
-transaction and runs killed mid-way are closed as failed at the next start, so
-`kill -9` at any moment leaves a consistent database.
+Jobs live in a persistent SQLAlchemy job store in the same database (`apscheduler_jobs`):
+`source:<id>` per enabled source, `recheck`, `sync` and `maintenance`. What each job does
+is syndiwatch.daemon_jobs'; what is due, syndiwatch.scheduling's.
 """
 
 from __future__ import annotations
@@ -57,7 +42,15 @@ _current: Daemon | None = None
 
 
 class Daemon:
-    """One scheduler over one database; `run()` blocks until stop() or a signal."""
+    """One scheduler over one database; `run()` blocks until stop() or a signal.
+
+    Source changes (CLI or config file) are picked up without a restart by the
+    `sync` job every `[schedule] sync_every`, and at once on SIGHUP. SIGTERM/SIGINT:
+    no new jobs; running ones get `shutdown_grace` seconds, then their crawl
+    children are killed (their runs end as failed) and the process exits 0. Every
+    write is one transaction and runs killed mid-way are closed as failed at the
+    next start, so `kill -9` at any moment leaves a consistent database.
+    """
 
     def __init__(
         self,
@@ -83,6 +76,14 @@ class Daemon:
         self.leadership = Leadership(config.database_url)
 
     def _build_scheduler(self) -> BackgroundScheduler:
+        # Job defaults, on purpose:
+        # - max_instances=1: a source's crawl never overlaps itself, so a slow site
+        #   cannot pile up runs; a run due while the previous one still runs is
+        #   skipped (APScheduler logs a warning; it is not a missed run).
+        # - coalesce=True: runs missed while the daemon was down collapse into one.
+        # - misfire_grace_time=[schedule] misfire_grace: a run late by less still
+        #   starts; a later one is recorded as a missed run (run history and the
+        #   source's health), so "nothing ran for weeks" shows in `status`.
         sched = self.config.schedule
         return BackgroundScheduler(
             jobstores={"default": SQLAlchemyJobStore(engine=self._engine)},

@@ -1,9 +1,8 @@
 """Re-checks of known originals and copies: fetch again, store, find what changed.
 
-Originals first (so a correction is known before its copies are looked at), then
-copies, each batch in one child-process crawl. What counts as an edit, noise or
-a stale passage is drift.lifecycle's; what is due is syndiwatch.scheduling's.
-Used by `run --once` (everything) and by the daemon's sweep job (only what is due).
+Originals first (a correction is known before its copies are looked at), then copies,
+in batches of one child-process crawl each. Edit, noise and stale passages are
+drift.lifecycle's; what is due is syndiwatch.scheduling's. Used by `run --once` and the daemon.
 """
 
 from __future__ import annotations
