@@ -184,7 +184,7 @@ def report(base: str, story_id: int, url: str, args: argparse.Namespace, pid: in
             f"{story}?code=content.number_changed&page=20",
             False,
         ),
-        "story page, signed in (own page, shared table)": (story, True),
+        "story page, signed in": (story, True),
     }
     asyncio.run(load(base, story, 5, 2))  # warm up
     stop, counter = threading.Event(), [0]
