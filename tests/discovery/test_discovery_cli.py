@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from storage import RunRecord, open_store
 from syndiwatch.demo.server import DemoSites
 
@@ -53,6 +55,7 @@ def last_run(db: Path) -> RunRecord:
         return next(r for r in store.list_runs() if r.kind == "run-once")
 
 
+@pytest.mark.slow
 def test_run_once_finds_exactly_the_copies_then_fetches_nothing_twice(
     fresh_sites: DemoSites, tmp_path: Path
 ) -> None:
@@ -94,6 +97,7 @@ def test_run_once_finds_exactly_the_copies_then_fetches_nothing_twice(
     assert "content.number_changed" in {f.finding.code for f in copy.findings}
 
 
+@pytest.mark.slow
 def test_run_once_reports_a_failing_source_in_one_line_and_exits_zero(
     demo_sites: DemoSites, tmp_path: Path
 ) -> None:

@@ -8,11 +8,14 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
+
 from syndiwatch.demo.server import load_manifest
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
 def test_demo_finds_every_copy_and_no_other_page(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "syndiwatch", "--database", f"sqlite:///{tmp_path / 'x.db'}",

@@ -86,6 +86,7 @@ def test_sitemap_loop_is_noticed_and_the_run_finishes(
     assert fixture_site.hits("/sitemap.xml") == [200]
 
 
+@pytest.mark.slow
 def test_sitemap_over_the_protocol_limit_is_refused_with_a_clear_line(
     tracked: tuple[Store, Config], fixture_site: FixtureSite
 ) -> None:
@@ -99,6 +100,7 @@ def test_sitemap_over_the_protocol_limit_is_refused_with_a_clear_line(
     assert run.pages_fetched == 0
 
 
+@pytest.mark.slow
 def test_fifty_megabyte_sitemap_is_read_within_the_page_budget(
     tracked: tuple[Store, Config], fixture_site: FixtureSite
 ) -> None:
