@@ -7,8 +7,8 @@ Scrapy, SQLAlchemy and the network live in the other packages.
 from __future__ import annotations
 
 from drift.model import (
-    Alignment,
     AlignedPair,
+    Alignment,
     Article,
     Caption,
     CopyAnalysis,
