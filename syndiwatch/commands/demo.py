@@ -58,7 +58,10 @@ def demo(app: App, fmt: str, keep_db: str | None, serve: bool) -> None:
             story = pipeline.add_story(store, config, sites.original_url)
             for kind, url in sources:
                 store.add_source(kind, url)
-            results = run_sources(store, config, store.list_sources(), now=pipeline.utcnow())
+            results = run_sources(
+                store, config, store.list_sources(), now=pipeline.utcnow(),
+                scrapy_settings=DEMO_SCRAPY_SETTINGS,
+            )  # fmt: skip
             report = build_report(store.report(story.id), generated_at=pipeline.utcnow())
         notes = [_discovery_note(results)]
         notes += [line for r in results for line in r.errors]
@@ -79,6 +82,8 @@ def demo(app: App, fmt: str, keep_db: str | None, serve: bool) -> None:
             _serve_desk(app, config.database_url)
 
 
+# The demo sites are ours and on loopback: no politeness delay to wait out.
+DEMO_SCRAPY_SETTINGS = {"AUTOTHROTTLE_ENABLED": False}
 # Where the demo looks: each republisher's feed, sitemap or section, as an operator would
 # set it up. Copies sit among unrelated articles on every site; two sites hold none.
 DEMO_SOURCES = (
