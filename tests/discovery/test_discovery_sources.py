@@ -148,3 +148,32 @@ def test_the_originals_own_feed_yields_no_copy_of_itself(
     assert run.pages_fetched == 3
     assert run.copies_found == 0
     assert copy_urls(store) == set()
+
+
+def test_url_source_checks_one_page(
+    tracked: tuple[Store, Config], fixture_site: FixtureSite, demo_sites: DemoSites
+) -> None:
+    store, config = tracked
+    copy = fixture_site.put("/one", demo_page(demo_sites, "globalecho"))
+    run = run_one(store, config, "url", copy)
+    assert (run.pages_fetched, run.analysed, run.copies_found) == (1, 1, 1)
+    assert copy_urls(store) == {copy}
+
+
+def test_story_scoped_source_matches_only_its_story(
+    tracked: tuple[Store, Config], fixture_site: FixtureSite, demo_sites: DemoSites
+) -> None:
+    store, config = tracked
+    library = demo_sites.url("valley", "/community/riverside-library-reopens")
+    other = store.add_story(library)
+    assert fetch_missing_originals(store, config, now=datetime.now(UTC)) == []
+    strike_copy = fixture_site.put("/strike", demo_page(demo_sites, "nordic"))
+    fixture_site.put("/sitemap.xml", urlset([(strike_copy, None)]), XML)
+    source = store.add_source("sitemap", fixture_site.url("/sitemap.xml"), story_id=other.id)
+    (run,) = run_sources(store, config, [source], now=datetime.now(UTC))
+    assert (run.pages_fetched, run.copies_found) == (1, 0)
+    # Unscoped, the same unchanged page is matched against the story it was not tried on.
+    (run,) = run_sources(store, config, [store.add_source("url", strike_copy)],
+                         now=datetime.now(UTC))  # fmt: skip
+    assert (run.pages_unchanged, run.copies_found) == (0, 1)
+    assert copy_urls(store) == {strike_copy}
