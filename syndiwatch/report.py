@@ -88,15 +88,28 @@ def _copy_json(c: CopyRecord) -> dict[str, Any]:
         "drift_score": c.drift_score,
         "severity": c.severity,
         "findings": [_finding_json(f) for f in c.findings],
+        **_review_json(c.review, c.review_note, c.reviewed_by, c.reviewed_at),
     }
 
 
 def _finding_json(fr: FindingRecord) -> dict[str, Any]:
     out = fr.finding.to_json()
     out["id"] = fr.id
-    out["review"] = fr.review
-    if fr.review_note:
-        out["review_note"] = fr.review_note
+    out.update(_review_json(fr.review, fr.review_note, fr.reviewed_by, fr.reviewed_at))
+    return out
+
+
+def _review_json(
+    state: str, note: str | None, by: str | None, at: datetime | None
+) -> dict[str, Any]:
+    """`review` always; who, when and the note only once someone reviewed."""
+    out: dict[str, Any] = {"review": state}
+    if note:
+        out["review_note"] = note
+    if by:
+        out["reviewed_by"] = by
+    if at:
+        out["reviewed_at"] = iso(at)
     return out
 
 

@@ -42,7 +42,8 @@ def _sample() -> list[StoryReport]:
         id=7, story_id=1, url="https://republisher.example/a/123", domain="republisher.example",
         title="Leak of files", discovered_via="check", first_seen=T0, last_checked=T0,
         status="live", match=Match("full", 0.934, 0.71, 0.12), drift_score=78, severity="high",
-        findings=(FindingRecord(id=3, finding=hostile, review="dismissed", review_note="ok"),),
+        findings=(FindingRecord(id=3, finding=hostile, review="dismissed", review_note="ok",
+                                reviewed_by="ana", reviewed_at=T0),),
     )  # fmt: skip
     return [StoryReport(story=story, copies=(copy,))]
 
@@ -61,6 +62,10 @@ def test_json_has_the_contract_keys() -> None:
     finding = copy["findings"][0]
     assert finding.keys() >= FINDING_KEYS
     assert finding["review"] == "dismissed"
+    assert finding["reviewed_by"] == "ana"
+    assert finding["reviewed_at"] == "2026-11-24T11:58:00Z"
+    assert copy["review"] == "open"
+    assert "reviewed_by" not in copy
     assert finding["evidence"] == {"original": "Source: AFP", "copy": "=HYPERLINK('x') [red]x"}
     assert json.loads(render_json(report)) == report
 
