@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,6 +32,9 @@ log = logging.getLogger(__name__)
 
 PageOutcome = Literal["unchanged", "not_article", "not_copy", "copy"]
 TRACE_BATCH = 200  # traces written per transaction
+# Each site's traces are read in one query and kept this long, for this many sites.
+TRACE_CACHE_SECONDS = 600.0
+TRACE_CACHE_SITES = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +62,9 @@ class PageMatcher:
         # A story's own page (found in its publisher's feed) is the original, not a copy.
         self.own_pages = {page_key(s.url): s.id for s in stories}
         self._traces: list[TraceRecord] = []
-        self._site_traces: dict[str, dict[str, TraceRecord]] = {}
+        # site root → (when read, its traces); bounded, so a long-lived matcher (a queue
+        # worker) neither grows without end nor trusts what other processes changed.
+        self._site_traces: dict[str, tuple[float, dict[str, TraceRecord]]] = {}
 
     @property
     def index(self) -> StoryIndex:
@@ -99,10 +105,21 @@ class PageMatcher:
     def _previous(self, url: str) -> TraceRecord | None:
         """The page's trace; each site's traces are read once per run, in one query."""
         root = site_root(url)
-        if root not in self._site_traces:
-            self._site_traces[root] = self.store.traces_under(root) if root else {}
-        found = self._site_traces[root].get(url)
+        found = self._traces_of(root).get(url)
         return found if found is not None or root else self.store.get_traces([url]).get(url)
+
+    def _traces_of(self, root: str) -> dict[str, TraceRecord]:
+        now = time.monotonic()
+        cached = self._site_traces.get(root)
+        if cached is not None and now - cached[0] < TRACE_CACHE_SECONDS:
+            return cached[1]
+        if len(self._site_traces) >= TRACE_CACHE_SITES:
+            oldest = min(self._site_traces, key=lambda r: self._site_traces[r][0])
+            del self._site_traces[oldest]
+        traces = self.store.traces_under(root) if root else {}
+        traces.update((t.url, t) for t in self._traces if t.url.startswith(root))  # not flushed
+        self._site_traces[root] = (now, traces)
+        return traces
 
     def _pending(self, prev: TraceRecord, in_scope: set[int] | None) -> set[int] | None:
         """Stories an unchanged page was never matched against (empty: nothing to do)."""
@@ -197,7 +214,7 @@ class PageMatcher:
         self._traces.append(record)
         cached = self._site_traces.get(site_root(url))
         if cached is not None:  # a page seen twice in one run (two sources) is done once
-            cached[url] = record
+            cached[1][url] = record
         if len(self._traces) >= TRACE_BATCH:
             self.flush()
 
