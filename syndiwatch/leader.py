@@ -8,6 +8,7 @@ vanished leader keeps it. On SQLite there is one node: it is always the leader.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -105,6 +106,19 @@ class Leadership:
             except psycopg.Error:  # the connection is already gone; nothing to release
                 log.debug("closing the leader connection failed", exc_info=True)
             self._conn = None
+
+
+def single_node_lock(database_url: str) -> contextlib.AbstractContextManager[None]:
+    """The one-daemon lock where there is one node (SQLite); none on PostgreSQL.
+
+    On PostgreSQL several daemons are welcome (one per machine, for failover):
+    `Leadership` decides which one schedules, the others stand by.
+    """
+    if parse_url(database_url).get_backend_name() == "postgresql":
+        return contextlib.nullcontext()
+    from storage.locks import daemon_lock
+
+    return daemon_lock(database_url)
 
 
 def stand_by(leadership: Leadership, stop: threading.Event, every: float) -> bool:

@@ -26,12 +26,14 @@ def daemon(app: App) -> None:
     Example:
       syndiwatch -v daemon
     """
-    from storage.locks import AlreadyLocked, daemon_lock
+    from storage.locks import AlreadyLocked
     from syndiwatch.daemon import Daemon
+    from syndiwatch.leader import single_node_lock
 
     with user_errors():
         try:
-            with daemon_lock(app.config.database_url):
+            # PostgreSQL: several daemons may run; syndiwatch.leader elects the scheduler.
+            with single_node_lock(app.config.database_url):
                 store = app.store()
                 runner = Daemon(
                     store, app.config, config_path=app.config_path,
