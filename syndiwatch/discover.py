@@ -8,6 +8,7 @@ statistics. A failing source never raises: its SourceRun carries one-line errors
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -125,28 +126,54 @@ def run_sources(
 
     With `run_kind`, the run and every source's statistics are recorded
     (store.start_run/finish_run) under that kind. `scrapy_settings` are extra
-    Scrapy settings for the crawls (benchmarks and tests on loopback).
+    Scrapy settings for the crawls (benchmarks and tests on loopback). `progress`
+    is called as progress(event, n) with event "page", "copy" or "error".
     """
     run_id = store.start_run(run_kind, now=now) if run_kind else None
     tallies = {s.id: _Tally(s) for s in sources}
-    matcher = PageMatcher(store, store.list_stories(), now=now)
-    if not matcher.articles:
-        for tally in tallies.values():
-            tally.warnings.append("no tracked story has been fetched yet; nothing to match")
-    else:
-        for kind in KIND_ORDER:
-            group = [s for s in sources if s.kind == kind]
-            if group:
-                crawl = _Crawl(store, config, scrapy_settings or {}, progress)
-                _run_group(crawl, kind, group, tallies, matcher)
-        matcher.flush()
-        store.set_source_states(
-            {t.source.id: state for t in tallies.values() if (state := _new_state(t)) is not None}
+    try:
+        _run_all(
+            store,
+            config,
+            sources,
+            tallies,
+            now,
+            _Crawl(store, config, scrapy_settings or {}, progress),
         )
+    except BaseException as exc:  # not a source's failure (the database, Ctrl-C): keep the record
+        if run_id is not None:
+            with contextlib.suppress(Exception):
+                stats = run_stats(t.result() for t in tallies.values())
+                error = f"{type(exc).__name__}: {exc}"
+                store.finish_run(run_id, stats=stats, error=error, now=now)
+        raise
     results = [tallies[s.id].result() for s in sources]
     if run_id is not None:
         store.finish_run(run_id, stats=run_stats(results), error=None, now=now)
     return results
+
+
+def _run_all(
+    store: Store,
+    config: Config,
+    sources: Sequence[SourceRecord],
+    tallies: dict[int, _Tally],
+    now: datetime,
+    crawl: _Crawl,
+) -> None:
+    matcher = PageMatcher(store, store.list_stories(), now=now)
+    if not matcher.articles:
+        for tally in tallies.values():
+            tally.warnings.append("no tracked story has been fetched yet; nothing to match")
+        return
+    for kind in KIND_ORDER:
+        group = [s for s in sources if s.kind == kind]
+        if group:
+            _run_group(crawl, kind, group, tallies, matcher)
+    matcher.flush()
+    store.set_source_states(
+        {t.source.id: state for t in tallies.values() if (state := _new_state(t)) is not None}
+    )
 
 
 def fetch_missing_originals(store: Store, config: Config, *, now: datetime) -> list[str]:
