@@ -111,3 +111,39 @@ def test_runs_delayed_past_the_grace_time_are_reported_missed(
         code = daemon.terminate()
         hang.close()
     assert code == 0
+
+
+def test_failing_source_is_disabled_with_a_notification(
+    fresh_sites: DemoSites, tmp_path: Path
+) -> None:
+    import socket
+
+    from daemon_helpers import HookServer
+
+    with socket.socket() as sock:  # a port nobody listens on: connection refused
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    hook = HookServer()
+    sources = f'[[sources]]\nkind = "feed"\nurl = "http://127.0.0.1:{port}/rss.xml"\nevery = "1s"\n'
+    extra = f'disable_after = 2\n[notify]\nurls = ["{hook.url}"]\n'
+    config = write_config(tmp_path / "syndiwatch.toml", fresh_sites, sources=sources, extra=extra)
+    db_url = f"sqlite:///{tmp_path / 'sick.db'}"
+    daemon = DaemonProcess(config, db_url, tmp_path / "daemon.log")
+    try:
+
+        def disabled() -> bool:
+            with store_at(db_url) as store:
+                sources = store.list_sources()
+            return bool(sources) and not sources[0].enabled
+
+        wait_for("the source disabled", disabled, 90)
+        wait_for("its job unscheduled", lambda: "source:1" not in jobs(db_url), 30)
+        wait_for("the operators told", lambda: hook.posts, 30)
+        assert "source 1 disabled" in hook.posts[0]["title"]
+        assert "connection refused" in hook.posts[0]["message"]
+        status = cli(config, db_url, "status")
+        assert "disabled after 2 failed runs" in status
+    finally:
+        code = daemon.terminate()
+        hook.close()
+    assert code == 0
