@@ -1,7 +1,8 @@
-"""One daemon per database: a lock held for the daemon's lifetime, released even by kill -9.
+"""One daemon per SQLite file: an flock held for the daemon's lifetime, released even by kill -9.
 
-SQLite: an flock on `<database>.daemon.lock` next to the file. PostgreSQL: a
-session-level advisory lock on a connection kept open while the daemon runs.
+The lock is `<database>.daemon.lock` next to the file. On PostgreSQL several daemons
+may run; syndiwatch.leader elects the one that schedules (the others stand by), so
+this lock is a no-op there.
 """
 
 from __future__ import annotations
@@ -11,13 +12,8 @@ import fcntl
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import text
-
-from storage.engine import create_store_engine, is_memory_sqlite, parse_url, safe_url
+from storage.engine import is_memory_sqlite, parse_url, safe_url
 from storage.errors import StorageError
-
-# pg_try_advisory_lock key of the daemon ("syndidmn" as hex); migrations use another.
-PG_DAEMON_LOCK = 0x73796E6469646D6E
 
 
 class AlreadyLocked(StorageError):
@@ -26,33 +22,16 @@ class AlreadyLocked(StorageError):
 
 @contextlib.contextmanager
 def daemon_lock(url: str) -> Iterator[None]:
-    """Hold the database's daemon lock for the `with` block, or raise AlreadyLocked."""
+    """Hold the SQLite database's daemon lock for the `with` block, or raise AlreadyLocked."""
     parsed = parse_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        if is_memory_sqlite(parsed):
-            yield
-            return
-        with _file_lock(Path(str(parsed.database)).expanduser(), safe_url(parsed)):
-            yield
+    if parsed.get_backend_name() != "sqlite" or is_memory_sqlite(parsed):
+        yield
         return
-    engine = create_store_engine(parsed)
-    try:
-        with engine.connect() as conn:
-            got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": PG_DAEMON_LOCK})
-            if not got.scalar():
-                raise AlreadyLocked(f"another daemon is running on {safe_url(parsed)}")
-            conn.commit()
-            yield
-    finally:
-        engine.dispose()
-
-
-@contextlib.contextmanager
-def _file_lock(database: Path, shown: str) -> Iterator[None]:
+    database = Path(str(parsed.database)).expanduser()
     database.parent.mkdir(parents=True, exist_ok=True)
     with database.with_name(database.name + ".daemon.lock").open("a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise AlreadyLocked(f"another daemon is running on {shown}") from None
+            raise AlreadyLocked(f"another daemon is running on {safe_url(parsed)}") from None
         yield

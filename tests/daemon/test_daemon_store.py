@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -202,10 +203,11 @@ def test_scheduled_jobs_empty_before_any_daemon(ops_store: Store) -> None:
     assert ops_store.scheduled_jobs() == []
 
 
-def test_one_daemon_lock_per_database(ops_store: Store) -> None:
-    held = daemon_lock(ops_store.url)
+def test_one_daemon_per_sqlite_file(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'locked.db'}"
+    held = daemon_lock(url)
     with held, pytest.raises(AlreadyLocked, match="another daemon is running"):  # noqa: SIM117
-        with daemon_lock(ops_store.url):
+        with daemon_lock(url):
             pass
-    with daemon_lock(ops_store.url):  # released at the end of the block
+    with daemon_lock(url):  # released at the end of the block
         pass
