@@ -94,8 +94,17 @@ class Leadership:
             return held
 
     def release(self) -> None:
-        """Give the lock up (closing the session releases it) so a standby takes over."""
+        """Give the lock up so a standby takes over; idempotent.
+
+        Unlocked explicitly first: a closed session releases its locks only once its
+        server process has exited, a moment after close() returns.
+        """
         with self._lock:
+            if self.is_leader and self._conn is not None:
+                try:
+                    self._conn.execute("SELECT pg_advisory_unlock(%s)", (self._key,))
+                except psycopg.Error:  # the session is gone, and its lock with it
+                    log.debug("unlocking the leader lock failed", exc_info=True)
             self.is_leader = False
             self._drop()
 
