@@ -55,6 +55,11 @@ class OperationsVerbs:
         result: list[RunRecord] = self._read(ops.runs_of_kind, kind, limit)
         return result
 
+    def story_ids(self) -> list[int]:
+        """Ids of every tracked story (cheap: no articles loaded)."""
+        result: list[int] = self._read(ops.story_ids)
+        return result
+
     def scheduled_jobs(self) -> list[tuple[str, datetime | None]]:
         """(job id, next run time) of the daemon's persistent schedule, soonest first."""
         result: list[tuple[str, datetime | None]] = self._read(ops.scheduled_jobs)

@@ -72,6 +72,7 @@ class Daemon:
         self._engine = create_store_engine(parse_url(config.database_url))
         self.scheduler = self._build_scheduler()
         self.stuck = False  # jobs still running after shutdown (the caller should hard-exit)
+        self._stories: set[int] = set()
         # Several daemons on one PostgreSQL database: only the lock holder schedules.
         self.leadership = Leadership(config.database_url)
 
@@ -226,6 +227,12 @@ class Daemon:
 
             self.store.save_source_health(HealthRecord(source_id, total_runs=health.total_runs))
 
+    def has_new_stories(self) -> bool:
+        """True when a story was added since the last call (the first call: always)."""
+        ids = set(self.store.story_ids())
+        new, self._stories = bool(ids - self._stories) or not self._stories, ids
+        return new
+
     @contextlib.contextmanager
     def running(self, job_id: str) -> Iterator[None]:
         """Count a job as running (shutdown waits for it); log what escapes it."""
@@ -286,7 +293,8 @@ def sync_entry() -> None:
     if daemon is not None:
         with daemon.running("sync"):
             daemon.sync()
-            jobs.fetch_new_originals(daemon.store, daemon.config)
+            if daemon.has_new_stories():  # failed first fetches are retried by maintenance
+                jobs.fetch_new_originals(daemon.store, daemon.config)
             if daemon.config.queue.redis_url:  # workers follow stories through signatures
                 from syndiwatch.shared_index import publish_signatures
 

@@ -123,9 +123,10 @@ def run_recheck_job(store: Store, config: Config) -> JobOutcome:
 
 
 def run_maintenance_job(store: Store, config: Config) -> JobOutcome:
-    """Prune old raw HTML nothing cites; deliver notices whose retry is due."""
+    """Retry originals never fetched; prune old raw HTML nothing cites; deliver due notices."""
 
     def body(now: datetime) -> JobOutcome:
+        fetch_new_originals(store, config)
         before = now - timedelta(days=config.retention.raw_html_days)
         pruned = store.prune_raw_html(before=before)
         sent = notify_new_findings(store, config, now=now)
