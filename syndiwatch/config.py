@@ -73,8 +73,8 @@ class ScheduleConfig:
     `original_every_later`. sweep_every: how often due re-checks are looked for.
     sync_every: how often config and database sources are re-read (SIGHUP does it
     at once). misfire_grace: how late a run may still start (see syndiwatch.daemon).
-    A running daemon re-reads sources, stories and [notify]; [schedule] itself is
-    read at start.
+    A running daemon re-reads the file when it changes; sweep_every, sync_every,
+    workers and misfire_grace take effect at its next start.
     """
 
     source_every: float = 3600.0
