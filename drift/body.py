@@ -1,8 +1,9 @@
 """Find the article body: its paragraphs in reading order.
 
-Main-text extraction is trafilatura's (on the tree drift.normalise parsed once),
-with a JSON-LD articleBody and a plain <p> fallback. Credit lines, bylines and
-captions are taken out of the paragraphs here; drift.credits reads them as metadata.
+Main-text extraction is trafilatura's (on the lxml tree drift.normalise parsed once),
+with a JSON-LD articleBody and a plain <p> fallback; `locate_article_region` hands back
+the elements around the extracted paragraphs. Credit lines, bylines and captions are
+taken out of the paragraphs here; drift.credits reads them (from BeautifulSoup) as metadata.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import trafilatura
 from lxml import etree
@@ -17,7 +19,7 @@ from lxml.html import HtmlElement, fromstring
 from trafilatura.settings import Extractor, use_config
 
 from drift.credits import is_credit_line, parse_byline
-from drift.metadata import clean_text, element_text
+from drift.metadata import clean_text
 from drift.patterns import is_boilerplate_line
 
 log = logging.getLogger(__name__)
@@ -81,6 +83,99 @@ _TEASER_MAX_WORDS = 20
 _TEASER_REST_FACTOR = 3
 _KICKER_LINES = 4
 _SENTENCE_END = (".", "!", "?", "。", "…", ":")
+# How many blocks after the last body paragraph (at its level and its container's) belong
+# to the article region: drift.links reads a "Read the original" box there.
+ADJACENT_BLOCKS = 3
+_ROOT_TAGS = ("body", "html")
+# A text node that starts the paragraph, or that the paragraph starts with (the paragraph
+# then begins with this node and goes on in an inline element); short nodes match by chance.
+_TEXT_START_XPATH = (
+    "//body//text()[starts-with(normalize-space(.), $s) or (string-length(normalize-space(.))"
+    " >= 12 and starts-with($p, normalize-space(.)))]/.."
+)
+_P_START_XPATH = "//p[starts-with(normalize-space(.), $s)]"
+# Paragraphs tried from each end when the first (last) one is not found in the markup.
+_REGION_TRIES = 4
+
+
+def element_text(el: HtmlElement) -> str:
+    """Return an lxml element's text with whitespace collapsed."""
+    return clean_text(el.text_content())
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRegion:
+    """Where the body sits in the page: its container(s) and the blocks that end it.
+
+    `containers` hold the body paragraphs; `last` is the last paragraph's <p> as
+    drift.links finds it, `after` the next ADJACENT_BLOCKS siblings of it and of its parent.
+    """
+
+    containers: list[HtmlElement] = field(default_factory=list)
+    last: HtmlElement | None = None
+    after: list[HtmlElement] = field(default_factory=list)
+
+
+def locate_article_region(tree: HtmlElement, paragraphs: list[str]) -> ArticleRegion:
+    """Locate the body paragraphs' container and the blocks right after the last one.
+
+    The container is the nearest common ancestor of the first and the last paragraph
+    below <body> (just those two when it would be <body>); nothing is located when the
+    paragraphs are not in the markup (JSON-LD bodies).
+    """
+    if not paragraphs:
+        return ArticleRegion()
+    hits = tree.xpath(_P_START_XPATH, s=paragraphs[-1][:40])
+    last_p: HtmlElement | None = hits[-1] if hits else None
+    first = _find_any(tree, paragraphs[:_REGION_TRIES], last=False)
+    last = last_p
+    if last is None:
+        last = _find_any(tree, paragraphs[::-1][:_REGION_TRIES], last=True)
+    found = [el for el in (first, last) if el is not None]
+    containers = [_common_container(found)] if len(found) == 2 else found
+    if containers and containers[0].tag in _ROOT_TAGS:
+        containers = found  # paragraphs in unrelated parts of the page: keep just those
+    after: list[HtmlElement] = []
+    node = last_p
+    for _ in range(2):  # the paragraph's own siblings, then its container's
+        if node is None or node.tag in _ROOT_TAGS:
+            break
+        sibling = node.getnext()
+        for _ in range(ADJACENT_BLOCKS):
+            if sibling is None:
+                break
+            after.append(sibling)
+            sibling = sibling.getnext()
+        node = node.getparent()
+    return ArticleRegion(containers, last_p, after)
+
+
+def _find_any(tree: HtmlElement, paragraphs: list[str], *, last: bool) -> HtmlElement | None:
+    for text in paragraphs:
+        el = find_paragraph_element(tree, text, last=last)
+        if el is not None:
+            return el
+    return None
+
+
+def find_paragraph_element(tree: HtmlElement, text: str, *, last: bool) -> HtmlElement | None:
+    """Return the first (or last) <p> whose text starts like `text`, else a text's parent."""
+    hits = tree.xpath(_P_START_XPATH, s=text[:40])
+    if not hits:
+        hits = tree.xpath(_TEXT_START_XPATH, s=text[:20], p=text)
+    if not hits:
+        return None
+    el = hits[-1] if last else hits[0]
+    return el if isinstance(el, HtmlElement) else None
+
+
+def _common_container(elements: list[HtmlElement]) -> HtmlElement:
+    first, *rest = elements
+    chain = [first, *first.iterancestors()]
+    for other in rest:
+        ancestors = {other, *other.iterancestors()}
+        chain = [el for el in chain if el in ancestors]
+    return chain[0] if chain else first
 
 
 def extract_paragraphs(

@@ -1,7 +1,8 @@
 """Read who a page credits: credit/source lines, bylines, datelines and photo captions.
 
-Works on the lxml tree drift.normalise parsed once. Vocabularies (labels,
-agencies, placeholders) come from drift.patterns; metadata tags from drift.metadata.
+Works on BeautifulSoup: the soup drift.normalise builds over the article region and
+the blocks located around it. Vocabularies (labels, agencies, placeholders) come
+from drift.patterns; metadata tags from drift.metadata.
 """
 
 from __future__ import annotations
@@ -9,13 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from lxml.html import HtmlElement
+from bs4 import Tag
+from bs4.element import NavigableString, PreformattedString
 
-from drift.metadata import clean_text, element_text
+from drift.metadata import attr, clean_text, element_text, first_tag, iter_tags
 from drift.model import Caption, Credit
 from drift.patterns import CREDIT_LINE_RE, WIRE_SERVICES, canonical_wire_service
 
-_BLOCK_TAGS = frozenset(
+BLOCK_TAGS = frozenset(
     {
         "p",
         "div",
@@ -41,8 +43,17 @@ _BLOCK_TAGS = frozenset(
         "main",
     }
 )
-_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "title"})
+SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "title"})
 _CAPTION_SCOPE = frozenset({"figure", "figcaption"})
+_BYLINE_CLASSES = (
+    "byline",
+    "author-name",
+    "article-author",
+    "post-author",
+    "signature",
+    "autor",
+)
+_CAPTION_CREDIT_CLASSES = ("credit", "copyright", "source", "author")
 _MAX_CREDIT_LINE = 160
 _MAX_BYLINE = 120
 
@@ -95,7 +106,7 @@ _PHOTO_CREDIT = re.compile(
 )
 
 
-def leaf_lines(el: HtmlElement) -> list[str]:
+def leaf_lines(el: Tag) -> list[str]:
     """Split an element's text into lines at <br> and nested blocks."""
     parts: list[str] = []
     buf: list[str] = []
@@ -106,61 +117,66 @@ def leaf_lines(el: HtmlElement) -> list[str]:
             parts.append(line)
         buf.clear()
 
-    def walk(node: HtmlElement) -> None:
-        if node.text:
-            buf.append(node.text)
-        for child in node:
-            tag = child.tag if isinstance(child.tag, str) else ""
-            if tag in _SKIP_TAGS:
+    def walk(node: Tag) -> None:
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                if not isinstance(child, PreformattedString):
+                    buf.append(child)
+            elif not isinstance(child, Tag) or child.name in SKIP_TAGS:
                 pass
-            elif tag == "br" or tag in _BLOCK_TAGS:
+            elif child.name == "br" or child.name in BLOCK_TAGS:
                 flush()
-                if tag != "br":
+                if child.name != "br":
                     walk(child)
                     flush()
             else:
                 walk(child)
-            if child.tail:
-                buf.append(child.tail)
 
     walk(el)
     flush()
     return parts
 
 
-def _block_ancestor(el: HtmlElement) -> HtmlElement:
+def own_text(el: Tag) -> Iterator[str]:
+    """Yield the text nodes directly inside an element (not those of its children)."""
+    for child in el.children:
+        if isinstance(child, NavigableString) and not isinstance(child, PreformattedString):
+            yield child
+
+
+def block_ancestor(el: Tag) -> Tag:
+    """Return the element itself or its nearest block-level ancestor."""
     node = el
-    while node is not None and node.tag not in _BLOCK_TAGS:
-        parent = node.getparent()
-        if parent is None:
+    while node.name not in BLOCK_TAGS and isinstance(node.parent, Tag):
+        if node.parent.name == "[document]":
             break
-        node = parent
+        node = node.parent
     return node
 
 
-def _in_caption(el: HtmlElement) -> bool:
-    node: HtmlElement | None = el
-    while node is not None:
-        if node.tag in _CAPTION_SCOPE or "caption" in (node.get("class") or "").lower():
+def _in_caption(el: Tag) -> bool:
+    node: Tag | None = el
+    while node is not None and node.name != "[document]":
+        if node.name in _CAPTION_SCOPE or "caption" in (attr(node, "class") or "").lower():
             return True
-        node = node.getparent()
+        node = node.parent
     return False
 
 
-def find_credit_lines(tree: HtmlElement) -> tuple[tuple[Credit, str], ...]:
+def _has_colon_text(el: Tag) -> bool:
+    return el.name not in SKIP_TAGS and any(":" in t or "：" in t for t in own_text(el))
+
+
+def find_credit_lines(soup: Tag) -> tuple[tuple[Credit, str], ...]:
     """Return each credit line as (Credit(label, value), the line as printed), in page order."""
-    seen_blocks: set[HtmlElement] = set()  # elements, not id(): lxml reuses dead proxies' ids
+    seen_blocks: set[int] = set()  # id(): the soup is alive for the whole call
     found: list[tuple[Credit, str]] = []
     seen: set[tuple[str, str]] = set()
-    for el in tree.xpath(
-        "//body//*[not(self::script or self::style)][text()[contains(., ':') or contains(., '：')]]"
-    ):
-        if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
+    for el in filter(_has_colon_text, iter_tags(body_of(soup))):
+        block = block_ancestor(el)
+        if id(block) in seen_blocks:
             continue
-        block = _block_ancestor(el)
-        if block in seen_blocks:
-            continue
-        seen_blocks.add(block)
+        seen_blocks.add(id(block))
         if _in_caption(block):
             continue
         for line in leaf_lines(block):
@@ -169,6 +185,11 @@ def find_credit_lines(tree: HtmlElement) -> tuple[tuple[Credit, str], ...]:
                 seen.add((credit.label, credit.value))
                 found.append((credit, line))
     return tuple(found)
+
+
+def body_of(soup: Tag) -> Tag:
+    """Return the soup's <body> (the soup itself when it has none)."""
+    return first_tag(soup, "body") or soup
 
 
 def parse_credit_line(line: str) -> Credit | None:
@@ -250,24 +271,32 @@ def is_generic_author(name: str) -> bool:
     return name.strip().casefold() in GENERIC_AUTHORS
 
 
-def find_byline_elements(tree: HtmlElement) -> Iterator[HtmlElement]:
-    """Yield elements marked up as bylines or authors (class/rel/itemprop)."""
-    yield from tree.xpath(
-        "//body//*[@itemprop='author' or @rel='author' or contains(@class,'byline')"
-        " or contains(@class,'author-name') or contains(@class,'article-author')"
-        " or contains(@class,'post-author') or contains(concat(' ',@class,' '),' author ')"
-        " or contains(@class,'signature') or contains(@class,'autor')]"
-    )
+def is_byline_element(el: Tag) -> bool:
+    """Tell whether an element is marked up as a byline or author (class/rel/itemprop)."""
+    if attr(el, "itemprop") == "author" or attr(el, "rel") == "author":
+        return True
+    cls = attr(el, "class")
+    if not cls:
+        return False
+    return any(c in cls for c in _BYLINE_CLASSES) or " author " in f" {cls} "
 
 
-def find_captions(tree: HtmlElement) -> tuple[Caption, ...]:
+def find_byline_elements(soup: Tag) -> list[Tag]:
+    """Return the elements marked up as bylines or authors, in page order."""
+    return list(filter(is_byline_element, iter_tags(body_of(soup))))
+
+
+def is_caption_element(el: Tag) -> bool:
+    """Tell whether an element is a figure caption (<figcaption> or a "caption" class)."""
+    return el.name == "figcaption" or "caption" in (attr(el, "class") or "")
+
+
+def find_captions(soup: Tag) -> tuple[Caption, ...]:
     """Return figure captions with the photo credit split off when one is printed."""
     captions: list[Caption] = []
     seen: set[str] = set()
-    for el in tree.xpath("//body//figcaption | //body//*[contains(@class,'caption')]"):
-        if any(
-            a.tag == "figcaption" or "caption" in (a.get("class") or "") for a in el.iterancestors()
-        ):
+    for el in filter(is_caption_element, iter_tags(body_of(soup))):
+        if any(is_caption_element(a) for a in el.parents):
             continue
         caption = _read_caption(el)
         if caption is not None and caption.text not in seen:
@@ -276,15 +305,17 @@ def find_captions(tree: HtmlElement) -> tuple[Caption, ...]:
     return tuple(captions)
 
 
-def _read_caption(el: HtmlElement) -> Caption | None:
-    credit_el = el.xpath(
-        ".//*[contains(@class,'credit') or contains(@class,'copyright')"
-        " or contains(@class,'source') or contains(@class,'author')]"
-    )
+def _is_caption_credit(el: Tag) -> bool:
+    cls = attr(el, "class") or ""
+    return any(c in cls for c in _CAPTION_CREDIT_CLASSES)
+
+
+def _read_caption(el: Tag) -> Caption | None:
+    credit_el = next(filter(_is_caption_credit, iter_tags(el)), None)
     credit: str | None = None
     text = element_text(el)
-    if credit_el:
-        credit = element_text(credit_el[0])
+    if credit_el is not None:
+        credit = element_text(credit_el)
         text = clean_text(text.replace(credit, "", 1))
         credit = _strip_credit_label(credit)
     else:

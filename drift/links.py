@@ -2,7 +2,8 @@
 
 A link counts when its block is a body paragraph or a credit line, or when it sits
 in the few blocks right after the body (a "Read the original" box); navigation,
-related-story and share blocks do not. Body paragraphs come from drift.body.
+related-story and share blocks do not. Reads the BeautifulSoup drift.normalise builds
+over the article region drift.body locates; body paragraphs come from drift.body.
 """
 
 from __future__ import annotations
@@ -10,17 +11,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from lxml.html import HtmlElement
+from bs4 import Tag
 
-from drift.metadata import clean_text, element_text, resolve_url
+from drift.body import ADJACENT_BLOCKS
+from drift.metadata import attr, clean_text, element_text, iter_tags, resolve_url
 from drift.model import Link
 
+# A link's block is its nearest ancestor that is not one of these.
+INLINE_TAGS = frozenset({"span", "strong", "em", "b", "i", "u", "small", "font"})
 _NON_ARTICLE_HREF = re.compile(r"^\s*(#|javascript:|$)", re.IGNORECASE)
 # Shorter texts ("Home", "World") match inside too many paragraphs by chance.
 _MIN_PARTIAL_MATCH = 20
-# How many blocks after the last body paragraph (at its level and its container's)
-# are read as "next to the body".
-_ADJACENT_BLOCKS = 3
 # Credit lines may sit in an article <footer>, so only menus rule a matched link out.
 _MENU_TAGS = frozenset({"nav", "aside"})
 _FURNITURE_TAGS = frozenset({"nav", "aside", "footer", "form", "header", "script", "style"})
@@ -32,29 +33,28 @@ _FURNITURE = re.compile(
 
 
 def find_body_links(
-    tree: HtmlElement, url: str, paragraphs: Iterable[str], extra_lines: Iterable[str] = ()
+    soup: Tag, url: str, paragraphs: Iterable[str], extra_lines: Iterable[str] = ()
 ) -> tuple[Link, ...]:
     """Return the links in body paragraphs or credit lines, then those right after the body."""
     paragraphs = list(paragraphs)
     wanted = set(paragraphs) | {clean_text(line) for line in extra_lines}
     if not wanted:
         return ()
-    # Keyed by element (not id()): holding the proxies keeps lxml from reusing them.
-    blocks_ok: dict[HtmlElement, bool] = {}
+    blocks_ok: dict[int, bool] = {}  # id(): the soup is alive for the whole call
     links: list[Link] = []
     seen: set[tuple[str, str]] = set()
     haystack = "\n".join(wanted)
-    for a in tree.iter("a"):
+    for a in iter_tags(soup, "a"):
         anchor = element_text(a)
         if anchor and anchor not in haystack:
             continue  # cheap test first: navigation anchors are not in the body text
         block = _link_block(a)
-        if block not in blocks_ok:
-            blocks_ok[block] = _block_matches(block, wanted)
-        if not blocks_ok[block] or any(x.tag in _MENU_TAGS for x in a.iterancestors()):
+        if id(block) not in blocks_ok:
+            blocks_ok[id(block)] = _block_matches(block, wanted)
+        if not blocks_ok[id(block)] or any(x.name in _MENU_TAGS for x in a.parents):
             continue
         _add(links, seen, _make_link(a, url))
-    for a in _adjacent_anchors(tree, paragraphs):
+    for a in _adjacent_anchors(soup, paragraphs):
         _add(links, seen, _make_link(a, url))
     return tuple(links)
 
@@ -65,42 +65,58 @@ def _add(links: list[Link], seen: set[tuple[str, str]], link: Link) -> None:
         links.append(link)
 
 
-def _adjacent_anchors(tree: HtmlElement, paragraphs: list[str]) -> Iterator[HtmlElement]:
+def _adjacent_anchors(soup: Tag, paragraphs: list[str]) -> Iterator[Tag]:
     """Yield the anchors in the few blocks after the last body paragraph."""
     if not paragraphs:
         return
-    hits = tree.xpath("//p[starts-with(normalize-space(.), $s)]", s=paragraphs[-1][:40])
-    node: HtmlElement | None = hits[-1] if hits else None
+    start = paragraphs[-1][:40]
+    hits = [p for p in iter_tags(soup, "p") if element_text(p).startswith(start)]
+    node: Tag | None = hits[-1] if hits else None
     for _ in range(2):  # the paragraph's own siblings, then its container's
-        if node is None or node.tag in ("body", "html"):
+        if node is None or node.name in ("body", "html", "[document]"):
             return
-        sibling = node.getnext()
-        for _ in range(_ADJACENT_BLOCKS):
+        sibling = node.find_next_sibling()
+        for _ in range(ADJACENT_BLOCKS):
             if sibling is None or _is_furniture(sibling):
                 break
-            yield from sibling.iter("a")
-            sibling = sibling.getnext()
-        node = node.getparent()
+            if sibling.name == "a":
+                yield sibling
+            yield from iter_tags(sibling, "a")
+            sibling = sibling.find_next_sibling()
+        node = node.parent
 
 
-def _is_furniture(el: HtmlElement) -> bool:
-    if not isinstance(el.tag, str) or el.tag in _FURNITURE_TAGS:
+def _is_furniture(el: Tag) -> bool:
+    return is_furniture(el.name, attr(el, "class"), attr(el, "id"), attr(el, "role"))
+
+
+def is_furniture(tag: object, cls: str | None, el_id: str | None, role: str | None) -> bool:
+    """Tell whether a block after the body is page furniture (the walk for links stops)."""
+    if not isinstance(tag, str) or tag in _FURNITURE_TAGS:
         return True
-    marks = f"{el.get('class') or ''} {el.get('id') or ''} {el.get('role') or ''}"
-    return _FURNITURE.search(marks) is not None
+    return _FURNITURE.search(f"{cls or ''} {el_id or ''} {role or ''}") is not None
 
 
-def _link_block(a: HtmlElement) -> HtmlElement:
-    node = a.getparent()
-    while node is not None and node.tag in ("span", "strong", "em", "b", "i", "u", "small", "font"):
-        parent = node.getparent()
+def _link_block(a: Tag) -> Tag:
+    node = a.parent
+    while node is not None and node.name in (
+        "span",
+        "strong",
+        "em",
+        "b",
+        "i",
+        "u",
+        "small",
+        "font",
+    ):
+        parent = node.parent
         if parent is None:
             break
         node = parent
     return node if node is not None else a
 
 
-def _block_matches(block: HtmlElement, wanted: set[str]) -> bool:
+def _block_matches(block: Tag, wanted: set[str]) -> bool:
     text = element_text(block)
     if not text:
         return False
@@ -112,8 +128,8 @@ def _block_matches(block: HtmlElement, wanted: set[str]) -> bool:
     return any(len(w) > _MIN_PARTIAL_MATCH and (w in text or text in w) for w in wanted)
 
 
-def _make_link(a: HtmlElement, url: str) -> Link:
-    raw = a.get("href")
+def _make_link(a: Tag, url: str) -> Link:
+    raw = attr(a, "href")
     text = element_text(a)
     if raw is None:
         return Link(href="", text=text)

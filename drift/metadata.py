@@ -1,8 +1,8 @@
-"""Read page metadata from a parsed tree: meta tags, JSON-LD, microdata, title, dates, language.
+"""Read page metadata from BeautifulSoup: meta tags, JSON-LD, link rels; value normalisers.
 
-Works on the lxml tree drift.normalise parsed once; returns plain values plus the
-place each came from. Credit lines, bylines in text and captions live in
-drift.credits; the body text lives in drift.body.
+Works on the small soup drift.normalise builds over the located head elements;
+returns plain values. Credit lines, bylines in text and captions live in
+drift.credits; the body text (lxml and trafilatura) lives in drift.body.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin
 
-from lxml.html import HtmlElement
+from bs4 import Tag
 
 _ARTICLE_TYPES = ("article", "blogposting", "report", "posting", "newsarticle")
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»/]\s+|\s+::\s+")
@@ -42,21 +42,44 @@ def clean_text(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
-def element_text(el: HtmlElement) -> str:
-    """Return the element's text with whitespace collapsed."""
-    return clean_text(el.text_content())
+def element_text(el: Tag) -> str:
+    """Return the element's text with whitespace collapsed (script and style text left out)."""
+    return clean_text(el.get_text())
 
 
-def read_meta_tags(tree: HtmlElement) -> dict[str, str]:
+def iter_tags(root: Tag, *names: str) -> Iterator[Tag]:
+    """Yield the tags below `root` in page order, only those named when names are given.
+
+    A plain walk: BeautifulSoup's find_all filter machinery costs several times as much.
+    """
+    for node in root.descendants:
+        if isinstance(node, Tag) and (not names or node.name in names):
+            yield node
+
+
+def first_tag(root: Tag, name: str) -> Tag | None:
+    """Return the first tag called `name` below `root`, or None."""
+    return next(iter_tags(root, name), None)
+
+
+def attr(el: Tag, name: str) -> str | None:
+    """Return an attribute as one string (the soup keeps class and rel unsplit), or None."""
+    value = el.get(name)
+    if value is None or isinstance(value, str):
+        return value
+    return " ".join(value)
+
+
+def read_meta_tags(soup: Tag) -> dict[str, str]:
     """Map lower-cased meta name/property/itemprop/http-equiv to the first non-empty content."""
     out: dict[str, str] = {}
-    for el in tree.iter("meta"):
-        content = el.get("content")
+    for el in iter_tags(soup, "meta"):
+        content = attr(el, "content")
         if content is None:
             continue
         content = clean_text(content)
-        for attr in ("property", "name", "itemprop", "http-equiv"):
-            key = el.get(attr)
+        for name in ("property", "name", "itemprop", "http-equiv"):
+            key = attr(el, name)
             if key:
                 key = key.strip().lower()
                 if content and key not in out:
@@ -64,13 +87,13 @@ def read_meta_tags(tree: HtmlElement) -> dict[str, str]:
     return out
 
 
-def read_jsonld(tree: HtmlElement) -> dict[str, Any]:
+def read_jsonld(soup: Tag) -> dict[str, Any]:
     """Return the page's main Article object from its JSON-LD blocks ({} when none)."""
     candidates: list[dict[str, Any]] = []
-    for script in tree.iter("script"):
-        if (script.get("type") or "").strip().lower() != "application/ld+json":
+    for script in iter_tags(soup, "script"):
+        if (attr(script, "type") or "").strip().lower() != "application/ld+json":
             continue
-        data = _load_json(script.text or "")
+        data = _load_json(script.string or "")
         if data is not None:
             candidates.extend(_walk_jsonld(data))
     for obj in candidates:
@@ -223,11 +246,11 @@ def resolve_url(href: str | None, base: str) -> str | None:
         return href.strip()
 
 
-def first_link(tree: HtmlElement, rel: str) -> str | None:
+def first_link(soup: Tag, rel: str) -> str | None:
     """Return the href of the first <link> whose rel list holds `rel`."""
-    for el in tree.iter("link"):
-        rels = (el.get("rel") or "").lower().split()
-        href = el.get("href")
+    for el in iter_tags(soup, "link"):
+        rels = (attr(el, "rel") or "").lower().split()
+        href = attr(el, "href")
         if rel in rels and isinstance(href, str) and href:
             return href
     return None
@@ -250,3 +273,144 @@ def first_str(mapping: Mapping[str, Any], *keys: str) -> str | None:
         if isinstance(value, str) and value.strip():
             return value.strip()
     return None
+
+
+_MODIFIED_META_KEYS = ("datemodified", "og:updated_time", "dcterms.modified")
+_PUBLISHED_META_KEYS = (
+    "datepublished",
+    "og:published_time",
+    "pubdate",
+    "publishdate",
+    "date",
+    "dc.date",
+    "dc.date.issued",
+    "dcterms.created",
+    "sailthru.date",
+    "parsely-pub-date",
+)
+
+
+# The meta keys read here (drift.people reads the author and publisher ones); only meta
+# tags with these keys are located for the soup.
+READ_META_KEYS = (
+    "og:title",
+    "og:site_name",
+    "application-name",
+    "twitter:title",
+    "og:url",
+    "article:published_time",
+    "article:modified_time",
+    "content-language",
+    "og:locale",
+    *_PUBLISHED_META_KEYS,
+    *_MODIFIED_META_KEYS,
+)
+
+
+def read_title(
+    soup: Tag, meta: Mapping[str, str], jsonld: Mapping[str, Any], prov: dict[str, str]
+) -> str:
+    """Return the headline: og:title, JSON-LD, <h1>, twitter:title, then <title>."""
+    site_names = tuple(
+        n for n in (meta.get("og:site_name"), meta.get("application-name")) if n is not None
+    )
+    h1 = first_tag(soup, "h1")
+    title_el = first_tag(soup, "title")
+    value, source = pick(
+        ("og", meta.get("og:title")),
+        ("json-ld", first_str(jsonld, "headline", "name")),
+        ("h1", element_text(h1) if isinstance(h1, Tag) else None),
+        ("meta", meta.get("twitter:title")),
+        ("title", element_text(title_el) if isinstance(title_el, Tag) else None),
+    )
+    if value is None or source is None:
+        return ""
+    prov["title"] = source
+    if source == "h1":
+        return value
+    return strip_site_suffix(value, site_names, guess=source in ("title", "meta"))
+
+
+def read_urls(
+    soup: Tag, meta: Mapping[str, str], url: str, prov: dict[str, str]
+) -> tuple[str | None, str | None]:
+    """Return (rel=canonical, og:url), both resolved against the page URL."""
+    canonical = resolve_url(first_link(soup, "canonical"), url)
+    og_url = resolve_url(meta.get("og:url"), url)
+    if canonical:
+        prov["canonical"] = "link"
+    if og_url:
+        prov["og_url"] = "og"
+    return canonical, og_url
+
+
+def read_published(
+    soup: Tag, meta: Mapping[str, str], jsonld: Mapping[str, Any]
+) -> tuple[str | None, str | None]:
+    """Return (published date, its source) from meta, JSON-LD or a <time datetime>."""
+    time_el = next((t for t in iter_tags(soup, "time") if t.has_attr("datetime")), None)
+    return first_date(
+        ("meta", meta.get("article:published_time")),
+        ("json-ld", first_str(jsonld, "datePublished", "dateCreated")),
+        ("meta", first_str(meta, *_PUBLISHED_META_KEYS)),
+        ("time", attr(time_el, "datetime") if isinstance(time_el, Tag) else None),
+    )
+
+
+def read_modified(
+    meta: Mapping[str, str], jsonld: Mapping[str, Any], prov: dict[str, str]
+) -> str | None:
+    """Return the modified date from meta or JSON-LD."""
+    modified, source = first_date(
+        ("meta", meta.get("article:modified_time")),
+        ("json-ld", first_str(jsonld, "dateModified")),
+        ("meta", first_str(meta, *_MODIFIED_META_KEYS)),
+    )
+    if source:
+        prov["modified"] = source
+    return modified
+
+
+def first_date(*candidates: tuple[str, str | None]) -> tuple[str | None, str | None]:
+    """Return (ISO date, source) for the first candidate that reads as a date."""
+    for source, raw in candidates:
+        value = normalise_date(raw)
+        if value:
+            return value, source
+    return None, None
+
+
+def read_language(
+    soup: Tag,
+    meta: Mapping[str, str],
+    jsonld: Mapping[str, Any],
+    headers: Mapping[str, str] | None,
+    prov: dict[str, str],
+) -> str | None:
+    """Return the page language from <html lang>, meta, og:locale, JSON-LD or the header."""
+    html = first_tag(soup, "html")
+    html_lang = (attr(html, "lang") or attr(html, "xml:lang")) if isinstance(html, Tag) else None
+    header_lang = next(
+        (v for k, v in (headers or {}).items() if k.lower() == "content-language"), None
+    )
+    for source, raw in (
+        ("html", html_lang),
+        ("meta", meta.get("content-language")),
+        ("og", meta.get("og:locale")),
+        ("json-ld", first_str(jsonld, "inLanguage")),
+        ("header", header_lang),
+    ):
+        lang = normalise_language(raw)
+        if lang:
+            prov["language"] = source
+            return lang
+    return None
+
+
+def read_is_based_on(jsonld: Mapping[str, Any], url: str, prov: dict[str, str]) -> str | None:
+    """Return the JSON-LD isBasedOn URL, resolved against the page URL."""
+    raw = jsonld_url(jsonld.get("isBasedOn")) or jsonld_url(jsonld.get("isBasedOnUrl"))
+    if not raw:
+        return None
+    prov["is_based_on"] = "json-ld"
+    return resolve_url(raw, url)

@@ -1,31 +1,34 @@
 """Decide who wrote and who published a page: authors, publisher, wire services.
 
-Chooses among JSON-LD, meta tags, author markup and byline text, recording the
-winner in the provenance map. Line-level parsing lives in drift.credits; the
-vocabularies in drift.patterns.
+Chooses among JSON-LD, meta tags, author markup and byline text (read from the soup
+drift.normalise builds), recording the winner in the provenance map. Line-level
+parsing lives in drift.credits; the vocabularies in drift.patterns.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from itertools import islice
 from typing import Any
 
-from lxml.html import HtmlElement
+from bs4 import Tag
 
 from drift.credits import (
+    body_of,
     byline_agencies,
     find_byline_elements,
     is_generic_author,
     leaf_lines,
+    own_text,
     parse_byline,
     split_names,
 )
-from drift.metadata import clean_text, element_text, jsonld_names
+from drift.metadata import attr, clean_text, element_text, iter_tags, jsonld_names
 from drift.model import Credit
 from drift.patterns import canonical_wire_service, find_wire_services, is_placeholder
 
-_META_AUTHOR_KEYS = (
+META_AUTHOR_KEYS = (
     "author",
     "article:author",
     "dc.creator",
@@ -34,23 +37,47 @@ _META_AUTHOR_KEYS = (
     "byl",
     "twitter:creator",
 )
-_META_PUBLISHER_KEYS = ("publisher", "article:publisher", "dc.publisher", "application-name")
+META_PUBLISHER_KEYS = ("publisher", "article:publisher", "dc.publisher", "application-name")
 _COPYRIGHT = re.compile(
     r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*,?\s*"
     r"(?P<name>[^.|\n©]{2,60}?)\s*(?:[.|]|all rights reserved|$)",
     re.IGNORECASE,
 )
-_BYLINE_START_XPATH = (
-    "//body//*[text()[starts-with(normalize-space(.), 'By ') or starts-with(normalize-space(.), "
-    "'by ') or starts-with(normalize-space(.), 'BY ') or starts-with(normalize-space(.), 'Por ')"
-    " or starts-with(normalize-space(.), 'Von ') or starts-with(normalize-space(.), 'Par ')]]"
-)
+BYLINE_STARTS = ("By ", "by ", "BY ", "Por ", "Von ", "Par ")
+# Only the first few elements that start like a byline are read (the byline sits near the top).
+MAX_BYLINE_STARTS = 20
+# Only the last few elements with a copyright sign are read (the page footer).
+MAX_COPYRIGHT_LINES = 5
+COPYRIGHT_MARKS = ("©", "Copyright", "(c)")
+# The kinds of located evidence a soup is asked for: find_authors and find_publisher take
+# a function that builds the soup of one kind when first asked (the locating costs a walk
+# over the whole page, so it runs only when JSON-LD and meta tags do not answer).
+MARKUP = "markup"
+BYLINE_LINES = "byline-lines"
+MICRODATA = "microdata"
+COPYRIGHT_LINES = "copyright-lines"
+
+
+def starts_like_byline(el: Tag) -> bool:
+    """Tell whether one of an element's own text nodes starts like "By …"."""
+    return any(" ".join(t.split()).startswith(BYLINE_STARTS) for t in own_text(el))
+
+
+def has_copyright_mark(el: Tag) -> bool:
+    """Tell whether one of an element's own text nodes holds ©, "Copyright" or "(c)"."""
+    return any(m in t for t in own_text(el) for m in COPYRIGHT_MARKS)
 
 
 def find_authors(
-    tree: HtmlElement, meta: Mapping[str, str], jsonld: Mapping[str, Any], prov: dict[str, str]
+    soup: Callable[[str], Tag],
+    meta: Mapping[str, str],
+    jsonld: Mapping[str, Any],
+    prov: dict[str, str],
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Return (authors, agencies named as authors); generic names only when nothing else."""
+    """Return (authors, agencies named as authors); generic names only when nothing else.
+
+    `soup(kind)` returns the soup of the page's MARKUP or BYLINE_LINES elements.
+    """
     # Callables: the markup and text scans cost a tree walk, so they run only when needed.
     candidates: list[tuple[str, Callable[[], list[str]]]] = [
         (
@@ -58,8 +85,8 @@ def find_authors(
             lambda: jsonld_names(jsonld.get("author")) + jsonld_names(jsonld.get("creator")),
         ),
         ("meta", lambda: _meta_authors(meta)),
-        ("markup", lambda: _markup_authors(tree)),
-        ("byline-text", lambda: _byline_text_authors(tree)),
+        ("markup", lambda: _markup_authors(soup(MARKUP))),
+        ("byline-text", lambda: _byline_text_authors(soup(BYLINE_LINES))),
     ]
     agencies: list[str] = []
     fallback: tuple[str, tuple[str, ...]] | None = None
@@ -86,19 +113,19 @@ def find_authors(
 
 
 def _meta_authors(meta: Mapping[str, str]) -> list[str]:
-    for key in _META_AUTHOR_KEYS:
+    for key in META_AUTHOR_KEYS:
         value = meta.get(key)
         if value and "://" not in value and not value.startswith("@"):
             return list(parse_byline(value) or split_names(value)) or [value]
     return []
 
 
-def _markup_authors(tree: HtmlElement) -> list[str]:
+def _markup_authors(soup: Tag) -> list[str]:
     names: list[str] = []
-    for el in find_byline_elements(tree):
-        name_el = el.find(".//*[@itemprop='name']")
-        if name_el is None and el.get("itemprop") == "author":
-            content = el.get("content")
+    for el in find_byline_elements(soup):
+        name_el = next((t for t in iter_tags(el) if attr(t, "itemprop") == "name"), None)
+        if name_el is None and attr(el, "itemprop") == "author":
+            content = attr(el, "content")
             if content:
                 names.append(clean_text(content))
                 continue
@@ -112,8 +139,9 @@ def _markup_authors(tree: HtmlElement) -> list[str]:
     return names
 
 
-def _byline_text_authors(tree: HtmlElement) -> list[str]:
-    for el in tree.xpath(_BYLINE_START_XPATH)[:20]:
+def _byline_text_authors(soup: Tag) -> list[str]:
+    hits = filter(starts_like_byline, iter_tags(body_of(soup)))
+    for el in islice(hits, MAX_BYLINE_STARTS):
         for line in leaf_lines(el):
             names = parse_byline(line)
             if names:
@@ -122,36 +150,47 @@ def _byline_text_authors(tree: HtmlElement) -> list[str]:
 
 
 def find_publisher(
-    tree: HtmlElement, meta: Mapping[str, str], jsonld: Mapping[str, Any], prov: dict[str, str]
+    soup: Callable[[str], Tag],
+    meta: Mapping[str, str],
+    jsonld: Mapping[str, Any],
+    prov: dict[str, str],
 ) -> str | None:
-    """Return the publisher's name from JSON-LD, og:site_name, meta or a copyright line."""
+    """Return the publisher's name from JSON-LD, og:site_name, meta or a copyright line.
+
+    `soup(kind)` returns the soup of the page's MICRODATA or COPYRIGHT_LINES elements.
+    """
     candidates: list[tuple[str, str | None]] = [
         ("json-ld", next(iter(jsonld_names(jsonld.get("publisher"))), None)),
         ("og", meta.get("og:site_name")),
     ]
-    candidates += [("meta", meta.get(k)) for k in _META_PUBLISHER_KEYS]
-    candidates.append(("microdata", _microdata_publisher(tree)))
+    candidates += [("meta", meta.get(k)) for k in META_PUBLISHER_KEYS]
     for source, value in candidates:
         if value and "://" not in value and not is_placeholder(value):
             prov["publisher"] = source
             return clean_text(value)
-    name = _copyright_holder(tree)
+    value = _microdata_publisher(soup(MICRODATA))
+    if value and "://" not in value and not is_placeholder(value):
+        prov["publisher"] = "microdata"
+        return clean_text(value)
+    name = _copyright_holder(soup(COPYRIGHT_LINES))
     if name:
         prov["publisher"] = "copyright"
     return name
 
 
-def _microdata_publisher(tree: HtmlElement) -> str | None:
-    for el in tree.xpath("//*[@itemprop='publisher']//*[@itemprop='name']")[:1]:
-        return el.get("content") or element_text(el) or None
+def _microdata_publisher(soup: Tag) -> str | None:
+    for publisher in iter_tags(soup):
+        if attr(publisher, "itemprop") != "publisher":
+            continue
+        el = next((t for t in iter_tags(publisher) if attr(t, "itemprop") == "name"), None)
+        if el is not None:
+            return attr(el, "content") or element_text(el) or None
     return None
 
 
-def _copyright_holder(tree: HtmlElement) -> str | None:
-    hits = tree.xpath(
-        "//body//*[text()[contains(., '©') or contains(., 'Copyright') or contains(., '(c)')]]"
-    )
-    for el in reversed(hits[-5:]):
+def _copyright_holder(soup: Tag) -> str | None:
+    hits = list(filter(has_copyright_mark, iter_tags(body_of(soup))))
+    for el in reversed(hits[-MAX_COPYRIGHT_LINES:]):
         m = _COPYRIGHT.search(element_text(el))
         if m:
             name = m.group("name").strip(" ,.-–")
