@@ -37,7 +37,6 @@ def demo(app: App, fmt: str, keep_db: str | None, serve: bool) -> None:
     """
     from syndiwatch import pipeline
     from syndiwatch.demo.server import serve_sites
-    from syndiwatch.discover import run_sources
     from syndiwatch.report import build_report, render_json, render_text
 
     with tempfile.TemporaryDirectory(prefix="syndiwatch-demo-") as tmp:
@@ -48,20 +47,7 @@ def demo(app: App, fmt: str, keep_db: str | None, serve: bool) -> None:
         from storage import open_store
 
         with serve_sites() as sites, user_errors(), open_store(config.database_url) as store:
-            sources = demo_sources(sites)
-            app.err.print(
-                f"Serving {len(sites.sites)} demo sites on 127.0.0.1; tracking "
-                f"{sites.original_url} and discovering its copies through "
-                f"{_describe_sources(sources)}",
-                highlight=False,
-            )
-            story = pipeline.add_story(store, config, sites.original_url)
-            for kind, url in sources:
-                store.add_source(kind, url)
-            results = run_sources(
-                store, config, store.list_sources(), now=pipeline.utcnow(),
-                scrapy_settings=DEMO_SCRAPY_SETTINGS,
-            )  # fmt: skip
+            story, results = _discover(app, store, config, sites)
             report = build_report(store.report(story.id), generated_at=pipeline.utcnow())
         notes = [_discovery_note(results)]
         notes += [line for r in results for line in r.errors]
@@ -98,6 +84,28 @@ DEMO_SOURCES = (
     ("sitemap", "freightweekly", "/sitemap.xml"),
     ("site", "metro", "/"),
 )
+
+
+def _discover(app: App, store: Any, config: Any, sites: Any) -> tuple[Any, list[Any]]:
+    """Track the demo story and run the demo's sources on the served sites."""
+    from syndiwatch import pipeline
+    from syndiwatch.discover import run_sources
+
+    sources = demo_sources(sites)
+    app.err.print(
+        f"Serving {len(sites.sites)} demo sites on 127.0.0.1; tracking "
+        f"{sites.original_url} and discovering its copies through "
+        f"{_describe_sources(sources)}",
+        highlight=False,
+    )
+    story = pipeline.add_story(store, config, sites.original_url)
+    for kind, url in sources:
+        store.add_source(kind, url)
+    results = run_sources(
+        store, config, store.list_sources(), now=pipeline.utcnow(),
+        scrapy_settings=DEMO_SCRAPY_SETTINGS,
+    )  # fmt: skip
+    return story, results
 
 
 def demo_sources(sites: Any) -> list[tuple[str, str]]:
