@@ -38,6 +38,13 @@ def fresh_sites() -> Iterator[DemoSites]:
 TEST_DATABASE_ENV = "SYNDIWATCH_TEST_DATABASE_URL"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that uses `database_url` as `db` (the PostgreSQL leg selects them)."""
+    for item in items:
+        if "database_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.db)
+
+
 @pytest.fixture
 def database_url(tmp_path: Path) -> Iterator[str]:
     """A URL of an empty database for one test (see TEST_DATABASE_ENV)."""

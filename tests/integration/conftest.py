@@ -10,10 +10,10 @@ from runcli import CliRun, run_cli, write_config
 
 
 @pytest.fixture
-def cli(tmp_path: Path) -> CliRun:
-    """Run the CLI with a loopback-friendly config and a fresh SQLite database."""
+def cli(tmp_path: Path, database_url: str) -> CliRun:
+    """Run the CLI with a loopback-friendly config and a fresh database (SQLite or PostgreSQL)."""
     config = write_config(tmp_path / "syndiwatch.toml")
-    database = f"sqlite:///{tmp_path / 'test.db'}"
+    database = database_url
 
     def run(*args: str, config_path: Path | None = None, timeout: float = 300) -> Any:
         return run_cli(
