@@ -117,6 +117,26 @@ class ScaleSite:
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
+        self.documents = self._documents()
+
+    def _documents(self) -> dict[str, bytes]:
+        """A sitemap index (one child: articles 0-49) and an RSS feed (articles 50-99)."""
+        locs = "".join(f"<url><loc>{self.url(f'/a/{i}.html')}</loc></url>" for i in range(50))
+        items = "".join(
+            f"<item><title>Story {i}</title><link>{self.url(f'/a/{i}.html')}</link>"
+            f"<guid>{i}</guid></item>"
+            for i in range(50, min(100, self.n))
+        )
+        docs = {
+            "/sitemap.xml": "<?xml version='1.0'?><sitemapindex xmlns="
+            f"'http://www.sitemaps.org/schemas/sitemap/0.9'><sitemap><loc>{self.url('/sm-0.xml')}"
+            "</loc></sitemap></sitemapindex>",
+            "/sm-0.xml": "<?xml version='1.0'?><urlset xmlns="
+            f"'http://www.sitemaps.org/schemas/sitemap/0.9'>{locs}</urlset>",
+            "/feed.xml": "<?xml version='1.0'?><rss version='2.0'><channel><title>Scale</title>"
+            f"<link>{self.base}/</link>{items}</channel></rss>",
+        }
+        return {path: text.encode("utf-8") for path, text in docs.items()}
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -145,10 +165,13 @@ class _Handler(BaseHTTPRequestHandler):
         with site.lock:
             site.hits[path] += 1
         body = site.pages.get(path)
+        kind = "text/html; charset=utf-8"
+        if body is None and path in site.documents:
+            body, kind = site.documents[path], "application/xml"
         status = 200 if body is not None else 404
         body = body if body is not None else b"not found"
         self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)

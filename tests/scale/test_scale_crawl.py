@@ -141,3 +141,26 @@ def test_worker_killed_halfway_loses_nothing(
     with site.lock:
         assert site.crawl_paths <= set(site.hits)
     _assert_stored_once(site, pg_url)
+
+
+def test_sitemap_and_feed_messages_queue_their_pages(
+    site: ScaleSite, pg_url: str, prefix: str, redis_client: redis.Redis, tmp_path: Path
+) -> None:
+    config = write_cluster_config(tmp_path / "cluster.toml", prefix=prefix)
+    added = run_cli(config, pg_url, "story", "add", site.url("/original.html"))
+    assert added.returncode == 0, added.stderr
+    with site.lock:
+        site.hits.clear()
+    enqueue(redis_client, prefix, "sitemap", [{"url": site.url("/sitemap.xml"), "source": 0}])
+    enqueue(redis_client, prefix, "feed", [{"url": site.url("/feed.xml"), "source": 0}])
+    worker = run_cli(config, pg_url, "worker", "--kind", "sitemap", "--kind", "feed",
+                     "--idle-exit", "4")  # fmt: skip
+    assert worker.returncode == 0, worker.stderr[-2000:]
+    with site.lock:
+        hits = dict(site.hits)
+    articles = {f"/a/{i}.html" for i in range(100)}
+    assert hits == dict.fromkeys({"/sitemap.xml", "/sm-0.xml", "/feed.xml"} | articles, 1)
+    copies = _rows(pg_url, "SELECT p.url FROM copies c JOIN pages p ON p.id = c.page_id")
+    expected = sorted(site.url(p) for p in site.copy_paths if p in articles)
+    assert sorted(str(u) for (u,) in copies) == expected
+    assert not any(queue_depth(redis_client, prefix).values())
