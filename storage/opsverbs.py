@@ -7,7 +7,7 @@ transaction. The work lives in storage.operations and storage.outbox.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from drift.model import Article, Finding
@@ -116,8 +116,13 @@ class OperationsVerbs:
         )
         return result
 
-    def due_notices(self, *, now: datetime, limit: int = 50) -> list[NoticeRecord]:
-        result: list[NoticeRecord] = self._read(outbox.due_notices, utc(now), limit)
+    def claim_notices(
+        self, *, now: datetime, lease: timedelta = timedelta(minutes=5), limit: int = 50
+    ) -> list[NoticeRecord]:
+        """Take the notices due now for this sender (nobody else gets them within `lease`)."""
+        result: list[NoticeRecord] = self._write(
+            outbox.claim_notices, utc(now), utc(now) + lease, limit
+        )
         return result
 
     def record_notice_attempt(

@@ -92,15 +92,28 @@ def _queue_one(
     return _notice_record(notice)
 
 
-def due_notices(session: Session, now: datetime, limit: int) -> list[NoticeRecord]:
+def claim_notices(
+    session: Session, now: datetime, lease_until: datetime, limit: int
+) -> list[NoticeRecord]:
+    """Take the pending notices due at `now` for one sender until `lease_until`.
+
+    A claimed notice is due again only when its lease ends, so two senders (two
+    jobs, or `run --once` next to the daemon) never send it twice; a sender that
+    dies mid-way leaves it to be retried after the lease.
+    """
     stmt = (
         select(Notice)
         .where(Notice.status == PENDING, or_(Notice.next_attempt_at.is_(None),
                                              Notice.next_attempt_at <= now))
         .order_by(Notice.id)
         .limit(limit)
+        .with_for_update(skip_locked=True)
     )  # fmt: skip
-    return [_notice_record(n) for n in session.scalars(stmt).all()]
+    claimed = list(session.scalars(stmt).all())
+    for notice in claimed:
+        notice.next_attempt_at = lease_until
+    session.flush()
+    return [_notice_record(n) for n in claimed]
 
 
 def record_attempt(

@@ -42,7 +42,7 @@ def notify_new_findings(store: Store, config: Config, *, now: datetime) -> Notif
         names = {s.id: s.name or s.url for s in store.list_stories()}
         queued = store.queue_notices(NOTIFY_SEVERITIES, now=now, story_names=names)
         sent = failed = 0
-        for notice in store.due_notices(now=now):
+        for notice in store.claim_notices(now=now):
             ok = deliver_notice(store, urls, notice, now=now)
             sent, failed = sent + ok, failed + (not ok)
         return NotifyResult(len(queued), sent, failed)

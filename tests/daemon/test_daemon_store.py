@@ -157,8 +157,9 @@ def test_notice_attempts_retry_then_send(ops_store: Store, t0: datetime) -> None
     ops_store.record_notice_attempt(
         notice.id, delivered=[1], error="json://…: delivery failed", next_attempt_at=later, now=t0
     )
-    assert notice.id not in [n.id for n in ops_store.due_notices(now=t0)]
-    [due] = [n for n in ops_store.due_notices(now=later) if n.id == notice.id]
+    assert notice.id not in [n.id for n in ops_store.claim_notices(now=t0)]
+    [due] = [n for n in ops_store.claim_notices(now=later) if n.id == notice.id]
+    assert ops_store.claim_notices(now=later) == []  # claimed: nobody else sends it
     assert due.delivered == (1,)
     assert due.attempts == 1
     ops_store.record_notice_attempt(

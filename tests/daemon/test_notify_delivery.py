@@ -86,3 +86,25 @@ def test_failing_target_is_retried_without_repeating_the_others(
 def test_no_targets_queue_nothing(store: Store, t0: datetime) -> None:
     assert notify_new_findings(store, Config(), now=t0).queued == 0
     assert store.list_notices() == []
+
+
+def test_two_senders_at_once_send_each_notice_once(
+    store: Store, hooks: tuple[HookServer, HookServer], t0: datetime
+) -> None:
+    import threading
+
+    config = Config(notify=NotifyConfig(urls=(hooks[0].url,)))
+    store.queue_notices(("high",), now=t0, story_names={})
+    start = threading.Barrier(4)
+
+    def send() -> None:
+        start.wait()
+        notify_new_findings(store, config, now=t0)
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(hooks[0].posts) == 1
+    assert store.list_notices()[0].attempts == 1
