@@ -9,8 +9,9 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
+from drift.locate import located_soup
 from drift.model import Caption, Credit, Link
-from drift.normalise import located_soup, normalise, parse_html
+from drift.normalise import normalise, parse_html
 
 LEAD = (
     "On May 24, the news agency reported that a large set of files had leaked from the "
