@@ -134,8 +134,15 @@ def _traces(url: str) -> int:
         return int(row[0]) if row else 0
 
 
-def time_workers(tmp: Path, base: str, n_workers: int, expected: int) -> tuple[float, int]:
-    """Seconds from enqueueing the site until every page is stored (workers already up)."""
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def time_workers(tmp: Path, base: str, n_workers: int, expected: int) -> tuple[float, int, float]:
+    """Seconds from enqueueing the site until every page is stored (workers already up),
+    pages stored, and the workers' CPU seconds over that span."""
     url, prefix = new_database(), f"swbench{uuid.uuid4().hex[:8]}"
     client = redis.Redis.from_url(REDIS)
     prepare(url, base)
@@ -147,11 +154,13 @@ def time_workers(tmp: Path, base: str, n_workers: int, expected: int) -> tuple[f
         while client.scard(f"{prefix}:workers") < n_workers:
             time.sleep(0.1)
         time.sleep(3)  # the spiders open and poll the start key
+        cpu0 = sum(_cpu_s(w.pid) for w in workers)
         t0 = time.perf_counter()
         enqueue(client, prefix, "site", [{"url": f"{base}/index.html", "source": 0}])
         while _traces(url) < expected or any(queue_depth(client, prefix).values()):
             time.sleep(0.2)
-        return time.perf_counter() - t0, _traces(url)
+        elapsed = time.perf_counter() - t0
+        return elapsed, _traces(url), sum(_cpu_s(w.pid) for w in workers) - cpu0
     finally:
         for w in workers:
             w.terminate()
@@ -166,9 +175,15 @@ class _Spider(Spider):
     name = "bench"
 
 
-def redis_cost(n: int = 5000) -> float:
-    """Microseconds of Redis work per request: dupefilter, push, reliable pop, ack."""
+def _redis_cpu_s(client: redis.Redis) -> float:
+    info = client.info("cpu")
+    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
+
+
+def redis_cost(n: int = 5000) -> tuple[float, float]:
+    """Per request (dupefilter, push, reliable pop, ack): client µs, Redis server CPU µs."""
     client = redis.Redis.from_url(REDIS)
+    server0 = _redis_cpu_s(client)
     prefix = f"swbench{uuid.uuid4().hex[:8]}"
     spider = _Spider(name=f"{prefix}:site")
     spider.crawler = type("C", (), {"settings": {"SYNDIWATCH_WORKER_ID": "b"}})()  # type: ignore[assignment]
@@ -183,10 +198,10 @@ def redis_cost(n: int = 5000) -> float:
         popped = queue.pop()
         assert popped is not None
         acknowledge(client, prefix, "site", "b", [popped.meta["syndiwatch_ack"]])
-    elapsed = time.perf_counter() - t0
+    elapsed, server = time.perf_counter() - t0, _redis_cpu_s(client) - server0
     for key in client.scan_iter(f"{prefix}:*"):
         client.delete(key)
-    return elapsed / n * 1e6
+    return elapsed / n * 1e6, server / n * 1e6
 
 
 def pg_write_rate(batches: int = 40, per_batch: int = 100) -> float:
@@ -230,17 +245,21 @@ def main() -> None:
 
 
 def measure(tmp: Path, base: str, expected: int) -> dict[str, Any]:
+    load = os.getloadavg()[0]
     plain_s, plain_pages = time_plain(base)
-    one_s, one_pages = time_workers(tmp, base, 1, expected)
-    two_s, two_pages = time_workers(tmp, base, 2, expected)
+    one_s, one_pages, one_cpu = time_workers(tmp, base, 1, expected)
+    two_s, two_pages, two_cpu = time_workers(tmp, base, 2, expected)
     return {"plain": (plain_s, plain_pages), "one": (one_s, one_pages), "two": (two_s, two_pages),
+            "cpu_ms": (one_cpu / one_pages * 1000, two_cpu / two_pages * 1000),
+            "load": (load, os.getloadavg()[0]),
             "redis_us": redis_cost(), "pg_rows_s": pg_write_rate()}  # fmt: skip
 
 
 def report(f: dict[str, Any], server: str, expected: int, cores: int) -> None:
     pps = {k: f[k][1] / f[k][0] for k in ("plain", "one", "two")}
     overhead_ms = (1 / pps["one"] - 1 / pps["plain"]) * 1000
-    print(f"site: {expected} pages served by {server}; {cores} cores shared by everything\n")
+    print(f"site: {expected} pages served by {server}; {cores} cores shared by everything;"
+          f" load average {f['load'][0]:.1f} before, {f['load'][1]:.1f} after\n")  # fmt: skip
     print("| setup | pages | seconds | pages/s | vs plain |")
     print("| --- | ---: | ---: | ---: | ---: |")
     names = {"plain": "plain single-process crawl (run_sources)", "one": "Redis queue, 1 worker",
@@ -250,10 +269,14 @@ def report(f: dict[str, Any], server: str, expected: int, cores: int) -> None:
         print(f"| {name} | {n} | {s:.1f} | {pps[key]:.0f} | {pps[key] / pps['plain']:.2f}× |")
     print(f"\nspeed-up 2 workers / 1 worker: {pps['two'] / pps['one']:.2f}×")
     print(f"queue overhead per page (1 worker vs plain): {overhead_ms:+.2f} ms")
-    print(f"Redis work per request (dupefilter + push + pop + ack): {f['redis_us']:.0f} µs")
+    client_us, server_us = f["redis_us"]
+    print(f"Redis per request (dupefilter + push + pop + ack): {client_us:.0f} µs at the client,"
+          f" {server_us:.0f} µs of Redis server CPU")  # fmt: skip
     print(f"PostgreSQL trace writes (batches of 100): {f['pg_rows_s']:.0f} rows/s")
-    per_worker = pps["one"]
-    redis_cap = 1e6 / f["redis_us"] * 2  # the bench client is one round trip at a time
+    cpu1, cpu2 = f["cpu_ms"]
+    print(f"worker CPU per page: {cpu1:.1f} ms (1 worker), {cpu2:.1f} ms (2 workers)")
+    per_worker = 1000 / cpu1  # pages/s of one worker with a core of its own
+    redis_cap = 1e6 / server_us  # requests/s one Redis core serves
     for n in (10, 100):
         demand = n * per_worker
         cap = min(demand, f["pg_rows_s"], redis_cap)

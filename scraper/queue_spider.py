@@ -15,12 +15,13 @@ from collections.abc import Iterator
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap
 from scrapy_redis.spiders import RedisSpider
+from twisted.internet.task import LoopingCall
 from twisted.python.failure import Failure
 
 import feeds
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 SCOPE_KEY = "syndiwatch_scope"
 HOST_KEY = "syndiwatch_host"
 START_KEY = "syndiwatch_start"
+POLL_S = 0.2  # how often an idle worker looks at the shared queue
 MAX_SITEMAP_BYTES = 50_000_000
 
 
@@ -59,6 +61,27 @@ class QueueSpider(RedisSpider):  # type: ignore[misc]
     def setup_redis(self, crawler: Any = None) -> None:
         super().setup_redis(crawler)
         self.fetch_data = self._pop_reliably  # at-least-once instead of LPOP-and-forget
+        self.crawler.signals.connect(self._start_polling, signal=signals.spider_opened)
+        self.crawler.signals.connect(self._stop_polling, signal=signals.spider_closed)
+
+    def _start_polling(self) -> None:
+        self._poll = LoopingCall(self._wake_on_shared_work)
+        self._poll.start(POLL_S, now=False)
+
+    def _stop_polling(self) -> None:
+        if getattr(self, "_poll", None) is not None and self._poll.running:
+            self._poll.stop()
+
+    def _wake_on_shared_work(self) -> None:
+        """Pull requests other workers queued without waiting for the engine's 5 s heartbeat.
+
+        Scrapy's engine wakes itself for requests this process scheduled; requests
+        another worker pushed are only noticed at its heartbeat, which leaves a worker
+        idle while the shared queue fills (scrapy-redis has no notification).
+        """
+        slot = getattr(self.crawler.engine, "_slot", None)
+        if slot is not None and slot.scheduler.has_pending_requests():
+            slot.nextcall.schedule()
 
     def _pop_reliably(self, key: str, batch_size: int) -> list[bytes]:
         return pop_messages(self.server, self.prefix, self.kind, self.worker, batch_size)
