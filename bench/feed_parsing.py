@@ -2,7 +2,7 @@
 
 Prints median milliseconds for feeds.parse, for bare feedparser.parse (what our
 mapping adds on top) and for lxml.etree.fromstring of the same bytes, plus the
-ratios against lxml measured in the same run. Run: .venv/bin/python bench/feeds.py
+ratios against lxml measured in the same run. Run: .venv/bin/python bench/feed_parsing.py
 """
 
 from __future__ import annotations

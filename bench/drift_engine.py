@@ -1,6 +1,6 @@
 """Drift engine figures: per-code precision/recall, speed, and match recall.
 
-Run: .venv/bin/python bench/drift.py [--repeat N]
+Run: .venv/bin/python bench/drift_engine.py [--repeat N]
 Prints markdown tables (the "Drift engine" section of bench/README.md). Speed is
 a median over N runs, with its ratio to a bare difflib.SequenceMatcher over the
 same sentence lists measured in the same process run.
@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-# This file is bench/drift.py: put the repository root first so `drift` is the package.
+# This file is bench/drift_engine.py: put the repository root first so `drift` is the package.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from drift.analyse import analyse_copy
