@@ -1,9 +1,8 @@
-"""Find the article body: its paragraphs in reading order.
+"""Find the article body: its paragraphs in reading order, and where it sits in the page.
 
-Main-text extraction is trafilatura's (on the lxml tree drift.normalise parsed once),
-with a JSON-LD articleBody and a plain <p> fallback; `locate_article_region` hands back
-the elements around the extracted paragraphs. Credit lines, bylines and captions are
-taken out of the paragraphs here; drift.credits reads them (from BeautifulSoup) as metadata.
+trafilatura extracts it from the lxml tree drift.normalise parsed once (JSON-LD articleBody
+and plain <p> fallbacks); `locate_article_region` finds its container and closing blocks.
+Credit lines and bylines are dropped from the paragraphs; drift.credits reads them.
 """
 
 from __future__ import annotations

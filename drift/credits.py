@@ -1,6 +1,6 @@
 """Read who a page credits: credit/source lines, bylines, datelines and photo captions.
 
-Works on BeautifulSoup: the soup drift.normalise builds over the article region and
+Works on BeautifulSoup: the soup drift.locate builds over the article region and
 the blocks located around it. Vocabularies (labels, agencies, placeholders) come
 from drift.patterns; metadata tags from drift.metadata.
 """

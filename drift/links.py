@@ -1,9 +1,8 @@
 """Find the links inside or next to the article body, with their anchor text.
 
-A link counts when its block is a body paragraph or a credit line, or when it sits
-in the few blocks right after the body (a "Read the original" box); navigation,
-related-story and share blocks do not. Reads the BeautifulSoup drift.normalise builds
-over the article region drift.body locates; body paragraphs come from drift.body.
+A link counts when its block is a body paragraph or a credit line, or when it sits in
+the few blocks right after the body ("Read the original"); menus, related and share
+blocks do not. Reads the soup drift.locate builds; paragraphs come from drift.body.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Read page metadata from BeautifulSoup: meta tags, JSON-LD, link rels; value normalisers.
 
-Works on the small soup drift.normalise builds over the located head elements;
+Works on the small soup drift.locate builds over the located head elements;
 returns plain values. Credit lines, bylines in text and captions live in
 drift.credits; the body text (lxml and trafilatura) lives in drift.body.
 """

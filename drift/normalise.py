@@ -118,17 +118,7 @@ def _normalise(data: bytes, url: str, headers: Mapping[str, str] | None) -> Arti
     title = read_title(head, meta, jsonld, provenance)
     published = _read_published(tree, head, meta, jsonld, url, provenance)
     paragraphs = extract_paragraphs(tree, url, first_str(jsonld, "articleBody"), title)
-    # From here on the tree is only read through soups: what no reader needs is emptied.
-    for el in tree.iter(*UNREAD_TAGS):
-        el.clear(keep_tail=True)
-    region = locate_article_region(tree, paragraphs)
-    framed, after_links = locate_after_body(region.last, region.after)
-    located = [
-        *locate_link_blocks(region.containers, paragraphs),
-        *after_links,
-        *locate_credits(tree),
-    ]
-    article = located_soup(tree, located, framed=framed)
+    article = _article_soup(tree, paragraphs)
     people = cache(lambda kind: located_soup(tree, locate_people(tree, kind)))
     captions = find_captions(article)
     caption_texts = {c.text for c in captions} | {_caption_full(c.text, c.credit) for c in captions}
@@ -156,6 +146,21 @@ def _normalise(data: bytes, url: str, headers: Mapping[str, str] | None) -> Arti
         is_based_on=read_is_based_on(jsonld, url, provenance),
         provenance=provenance,
     )
+
+
+def _article_soup(tree: HtmlElement, paragraphs: list[str]) -> BeautifulSoup:
+    """Soup of the body's link blocks, the blocks after the body, credit blocks and captions."""
+    # From here on the tree is only read through soups: what no reader needs is emptied.
+    for el in tree.iter(*UNREAD_TAGS):
+        el.clear(keep_tail=True)
+    region = locate_article_region(tree, paragraphs)
+    framed, after_links = locate_after_body(region.last, region.after)
+    located = [
+        *locate_link_blocks(region.containers, paragraphs),
+        *after_links,
+        *locate_credits(tree),
+    ]
+    return located_soup(tree, located, framed=framed)
 
 
 def _read_published(

@@ -1,7 +1,7 @@
 """Decide who wrote and who published a page: authors, publisher, wire services.
 
-Chooses among JSON-LD, meta tags, author markup and byline text (read from the soup
-drift.normalise builds), recording the winner in the provenance map. Line-level
+Chooses among JSON-LD, meta tags, author markup and byline text (read from the soups
+drift.locate builds), recording the winner in the provenance map. Line-level
 parsing lives in drift.credits; the vocabularies in drift.patterns.
 """
 
