@@ -193,7 +193,7 @@ def _summary_table(copies: Sequence[Mapping[str, Any]]) -> Table:
         m = c["match"] or {}
         sev = c["severity"]
         table.add_row(
-            escape(c["domain"]),
+            escape(urlsplit(c["url"]).netloc or c["domain"]),
             f"{m.get('kind', '?')} {m.get('containment', 0):.0%}",
             str(c["drift_score"]),
             f"[{SEVERITY_STYLE.get(sev, '')}]{sev}[/]",

@@ -6,6 +6,7 @@ syndiwatch.cli attaches them to the `syndiwatch` group.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,6 +18,14 @@ from rich.console import Console
 from syndiwatch.config import Config, ConfigError, load_config
 
 FORMATS = ("text", "json")
+PIPE_WIDTH = 120  # rich would wrap at 80 columns when output is not a terminal
+
+
+def _console(*, stderr: bool) -> Console:
+    """A console that wraps at the terminal's width, or at 120 columns into a file or pipe."""
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() else PIPE_WIDTH
+    return Console(stderr=stderr, highlight=False, width=width)
 
 
 @dataclass
@@ -27,8 +36,8 @@ class App:
     database_url: str | None
     _config: Config | None = None
     _store: Any = None
-    console: Console = field(default_factory=lambda: Console(highlight=False))
-    err: Console = field(default_factory=lambda: Console(stderr=True, highlight=False))
+    console: Console = field(default_factory=lambda: _console(stderr=False))
+    err: Console = field(default_factory=lambda: _console(stderr=True))
 
     @property
     def config(self) -> Config:

@@ -14,12 +14,15 @@ from syndiwatch.commands import App, pass_app, user_errors
 
 NEXT_STEPS = """
 What to try next:
-  • Look at how one copy was read:   syndiwatch extract {copy} --url {copy}
-    (on your own pages; the demo sites are gone once this command exits)
-  • Track a story of yours:          syndiwatch story add https://your.site/story
-  • Check copies you know of:        syndiwatch check ORIGINAL_URL COPY_URL...
-  • Report as JSON/CSV:              syndiwatch report --format json
-  • Every command and option:        syndiwatch --help
+  • Review these findings in the browser: syndiwatch demo --serve
+  • Keep the demo database to explore:    syndiwatch demo --keep-db demo.db
+                                          syndiwatch --database sqlite:///demo.db report --format csv
+  • Track a story of yours:               syndiwatch story add https://your.site/story
+  • Check copies you know of:             syndiwatch check ORIGINAL_URL COPY_URL...
+  • Watch a republisher's feed:           syndiwatch source add feed https://example.org/rss.xml
+                                          syndiwatch run --once   (or leave it to: syndiwatch daemon)
+  • See how one page is read:             syndiwatch extract URL
+  • Every command and option:             syndiwatch --help
 """
 
 
@@ -57,8 +60,7 @@ def demo(app: App, fmt: str, keep_db: str | None, serve: bool) -> None:
                 _serve_desk(app, config.database_url)
             return
         render_text(report, app.console, notes)
-        first_copy = next((c["url"] for st in report["stories"] for c in st["copies"]), "URL")
-        app.console.print(NEXT_STEPS.format(copy=first_copy), highlight=False)
+        app.console.print(NEXT_STEPS, highlight=False)
         if keep_db:
             app.console.print(
                 f"The demo database is kept at {db_path}: "
