@@ -16,11 +16,11 @@ NEXT_STEPS = """
 What to try next:
   • Review these findings in the browser: syndiwatch demo --serve
   • Keep the demo database to explore:    syndiwatch demo --keep-db demo.db
-                                          syndiwatch --database sqlite:///demo.db report --format csv
+                                          syndiwatch --database sqlite:///demo.db report
   • Track a story of yours:               syndiwatch story add https://your.site/story
   • Check copies you know of:             syndiwatch check ORIGINAL_URL COPY_URL...
   • Watch a republisher's feed:           syndiwatch source add feed https://example.org/rss.xml
-                                          syndiwatch run --once   (or leave it to: syndiwatch daemon)
+                                          syndiwatch run --once   (or: syndiwatch daemon)
   • See how one page is read:             syndiwatch extract URL
   • Every command and option:             syndiwatch --help
 """
