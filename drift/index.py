@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 # Keep one shingle hash in 8: a 600-word original keeps ~75, enough to tell 25%
-# containment from 5% (bench/drift.py), at 8 bytes per kept hash.
+# containment from 5% (bench/drift_engine.py), at 8 bytes per kept hash.
 SAMPLE_EVERY = 8
 # An original with fewer sampled hashes than this keeps all of them instead.
 MIN_SAMPLE = 16

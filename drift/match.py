@@ -16,7 +16,7 @@ from drift.quotes import find_quotes
 from drift.text import fold, split_words
 
 # Containment counts an original word as found when one 3-word run holding it is
-# in the copy: a copy with 20% of its words edited still scores ~0.8 (bench/drift.py).
+# in the copy: a copy with 20% of its words edited still scores ~0.8 (bench/drift_engine.py).
 COVER_K = 3
 # "Word for word" means inside an 8-word run found verbatim in the copy.
 VERBATIM_K = 8
