@@ -23,14 +23,20 @@ from syndiwatch.commands.run import run
 from syndiwatch.commands.serve import serve
 from syndiwatch.commands.worker import worker
 
+# Libraries whose warnings are about pages, not about syndiwatch: trafilatura warns
+# "discarding data" for every page it finds no body in, which normalise reports itself.
+CHATTY_LOGGERS = ("trafilatura", "htmldate", "charset_normalizer")
+
 
 def _setup_logging(verbose: int, quiet: int) -> None:
-    level = logging.WARNING - 10 * verbose + 10 * quiet
+    level = max(logging.DEBUG, min(logging.CRITICAL, logging.WARNING - 10 * verbose + 10 * quiet))
     logging.basicConfig(
-        level=max(logging.DEBUG, min(logging.CRITICAL, level)),
+        level=level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    for name in CHATTY_LOGGERS:  # their warnings show from -v on
+        logging.getLogger(name).setLevel(level if verbose else max(level, logging.ERROR))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
