@@ -18,7 +18,7 @@ from twisted.python.failure import Failure
 
 from scraper.failures import FetchError, describe_exception, describe_status
 from scraper.items import FetchedPage
-from scraper.spiders.common import REQUEST_URL_KEY, decode_headers, utc_now
+from scraper.spiders.common import REQUEST_URL_KEY, decode_headers, parse_url_list, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,28 @@ def read_sources(options: Mapping[str, Any], urls: tuple[str, ...]) -> list[Sour
         )
         for item in given
     ]
+
+
+class SourceJobMixin:
+    """What every source spider keeps from its job: meta, options, sources and a page cap."""
+
+    job_meta: dict[str, Any]
+    options: dict[str, Any]
+    sources: dict[int, SourceSpec]
+    max_pages: int
+
+    def setup_sources(
+        self,
+        urls: Any,
+        meta: Mapping[str, Any] | None,
+        options: Mapping[str, Any] | None,
+        *,
+        default_max_pages: int,
+    ) -> None:
+        self.job_meta = dict(meta or {})
+        self.options = dict(options or {})
+        self.sources = {s.id: s for s in read_sources(self.options, parse_url_list(urls))}
+        self.max_pages = int(self.options.get("max_pages") or default_max_pages)
 
 
 def tag(source_id: int, role: str, **extra: Any) -> dict[str, Any]:

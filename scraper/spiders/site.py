@@ -20,12 +20,12 @@ from twisted.python.failure import Failure
 import feeds
 from feeds import InvalidURL
 from scraper.items import FetchedPage
-from scraper.spiders.common import REQUEST_URL_KEY, check_url, parse_url_list
+from scraper.spiders.common import REQUEST_URL_KEY, check_url
 from scraper.spiders.found import (
     SOURCE_KEY,
+    SourceJobMixin,
     failure_item,
     note_item,
-    read_sources,
     response_item,
     tag,
 )
@@ -36,7 +36,7 @@ DENY_PATTERNS = (r"/(?:feed|rss|atom)(?:\.xml)?/?$", r"sitemap[^/]*\.xml", r"/se
                  r"/(?:login|logout|signin|signup|register|account|cart)\b")  # fmt: skip
 
 
-class SiteSourceSpider(CrawlSpider):
+class SiteSourceSpider(SourceJobMixin, CrawlSpider):
     """Crawl each source's start page and the same-host pages it leads to.
 
     options: {"sources": [{"id", "url"}], "max_pages": N}: N pages per source.
@@ -61,10 +61,7 @@ class SiteSourceSpider(CrawlSpider):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.job_meta = dict(meta or {})
-        self.options = dict(options or {})
-        self.sources = {s.id: s for s in read_sources(self.options, parse_url_list(urls))}
-        self.max_pages = int(self.options.get("max_pages") or DEFAULT_MAX_PAGES)
+        self.setup_sources(urls, meta, options, default_max_pages=DEFAULT_MAX_PAGES)
         self.hosts = {sid: _host(s.url) for sid, s in self.sources.items()}
         self.budget = dict.fromkeys(self.sources, self.max_pages)
         self.seen: set[str] = set()

@@ -24,13 +24,13 @@ import feeds
 from feeds import InvalidURL
 from scraper.failures import FetchError
 from scraper.items import FetchedPage
-from scraper.spiders.common import REQUEST_URL_KEY, check_url, parse_url_list
+from scraper.spiders.common import REQUEST_URL_KEY, check_url
 from scraper.spiders.found import (
     SOURCE_KEY,
+    SourceJobMixin,
     SourceSpec,
     failure_item,
     note_item,
-    read_sources,
     response_item,
     tag,
 )
@@ -58,7 +58,7 @@ class NewsSitemap(Sitemap):
         return entry
 
 
-class SitemapSourceSpider(SitemapSpider):
+class SitemapSourceSpider(SourceJobMixin, SitemapSpider):
     """Fetch each source's sitemap (or robots.txt), follow indexes, fetch fresh page URLs.
 
     options: {"sources": [{"id", "url", "state": {"validators": {...}}, "known":
@@ -76,10 +76,7 @@ class SitemapSourceSpider(SitemapSpider):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.job_meta = dict(meta or {})
-        self.options = dict(options or {})
-        self.sources = {s.id: s for s in read_sources(self.options, parse_url_list(urls))}
-        self.max_pages = int(self.options.get("max_pages") or DEFAULT_MAX_PAGES)
+        self.setup_sources(urls, meta, options, default_max_pages=DEFAULT_MAX_PAGES)
         self.visited: dict[int, set[str]] = {sid: set() for sid in self.sources}
         self.page_budget: dict[int, int] = dict.fromkeys(self.sources, self.max_pages)
 
