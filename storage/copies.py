@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from drift.codes import make_finding
+from drift.codes import CODES, make_finding
 from drift.model import SEVERITY_RANK, CopyAnalysis, Finding
 from storage.convert import clean, copy_record, finding_record, sha256_hex
 from storage.errors import UnknownRecord
@@ -25,6 +25,11 @@ from storage.upsert import insert_or_update
 
 REVIEW_STATES = ("open", "confirmed", "dismissed")
 FETCH_FAILED = "lifecycle.fetch_failed"
+# Lifecycle facts that only a re-check (comparing versions) can confirm or clear.
+RECHECK_ONLY = tuple(
+    CODES[c].code
+    for c in ("lifecycle.copy_edited", "lifecycle.original_updated", "lifecycle.stale_copy")
+)
 
 
 def finding_key(finding: Finding) -> str:
@@ -41,6 +46,7 @@ def record_analysis(
     discovered_via: str,
     title: str,
     now: datetime,
+    lifecycle: bool = False,
 ) -> CopyRecord | None:
     """Upsert the copy of `story_id` at `url` from an analysis and reconcile its findings."""
     page = find_page(session, url) if not analysis.is_copy else ensure_page(session, url)
@@ -70,7 +76,7 @@ def record_analysis(
         ("story_id", "page_id"),
         metrics,
     )
-    reconcile_findings(session, copy_id, analysis.findings, now)
+    reconcile_findings(session, copy_id, analysis.findings, now, lifecycle=lifecycle)
     return load_copy(session, copy_id)
 
 
@@ -124,11 +130,21 @@ def upsert_findings(
 
 
 def reconcile_findings(
-    session: Session, copy_id: int, findings: Sequence[Finding], now: datetime
+    session: Session,
+    copy_id: int,
+    findings: Sequence[Finding],
+    now: datetime,
+    *,
+    lifecycle: bool = False,
 ) -> None:
-    """Make exactly `findings` the active findings of the copy."""
+    """Make exactly `findings` the active findings of the copy.
+
+    Without `lifecycle`, the lifecycle facts only a re-check can judge stay active.
+    """
     keys = upsert_findings(session, copy_id, findings, now)
     stmt = update(FindingRow).where(FindingRow.copy_id == copy_id, FindingRow.active.is_(True))
+    if not lifecycle:
+        stmt = stmt.where(FindingRow.code.not_in(RECHECK_ONLY))
     if keys:
         stmt = stmt.where(FindingRow.key.not_in(keys))
     session.execute(stmt.values(active=False), execution_options={"synchronize_session": False})

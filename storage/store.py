@@ -182,7 +182,17 @@ class Store(OperationsVerbs):
         discovered_via: str,
         title: str,
         now: datetime,
+        lifecycle: bool = False,
     ) -> CopyRecord | None:
+        """Upsert the copy and make the analysis's findings its active ones.
+
+        `lifecycle=False` (a first check or discovery): the copy's active
+        copy_edited, original_updated and stale_copy findings are left as they are,
+        since only a re-check can tell whether they still hold. `lifecycle=True`
+        (a re-check, whose analysis carries the lifecycle findings that still hold):
+        those are reconciled too. A successful analysis always clears
+        lifecycle.fetch_failed and lifecycle.copy_removed.
+        """
         return self._write(
             copies.record_analysis,
             story_id,
@@ -192,6 +202,7 @@ class Store(OperationsVerbs):
             discovered_via=discovered_via,
             title=title,
             now=utc(now),
+            lifecycle=lifecycle,
         )
 
     def record_copy_failure(

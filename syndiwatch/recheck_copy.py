@@ -180,5 +180,5 @@ def _store(
 ) -> None:
     store.record_analysis(
         job.story.id, job.copy.url, snapshot_id=snapshot.id, analysis=analysis,
-        discovered_via=job.copy.discovered_via, title=article.title, now=now,
+        discovered_via=job.copy.discovered_via, title=article.title, now=now, lifecycle=True,
     )  # fmt: skip

@@ -96,6 +96,39 @@ def test_findings_no_longer_found_become_inactive(store: Store, story_id, t0) ->
     assert _count(store, "findings") == 2
 
 
+def test_lifecycle_facts_survive_a_first_check_but_not_a_recheck(
+    store: Store, story_id: int, t0: datetime
+) -> None:
+    from drift.codes import make_finding
+
+    stale = make_finding("lifecycle.stale_copy", original="2,800 dockworkers", copy="2,800")
+    failed = make_finding("lifecycle.fetch_failed", message="timed out after 30 s")
+    snap = store.record_fetch(
+        COPY, status=200, body=b"<p>c</p>", headers={}, article=article(COPY), fetched_at=t0
+    )
+    store.record_analysis(
+        story_id, COPY, snapshot_id=snap.id, analysis=analysis(number_changed(), stale, failed),
+        discovered_via="feed", title="t", now=t0, lifecycle=True,
+    )  # fmt: skip
+    # Discovery analyses the same copy again: it cannot judge stale_copy, so that
+    # stays; a successful fetch does clear fetch_failed.
+    copy = _check(store, story_id, analysis(number_changed()), t0 + timedelta(hours=1))
+    assert {f.finding.code for f in copy.findings} == {
+        "content.number_changed",
+        "lifecycle.stale_copy",
+    }
+    # A re-check that no longer finds the superseded text clears it.
+    snap = store.record_fetch(
+        COPY, status=200, body=b"<p>c2</p>", headers={}, article=article(COPY),
+        fetched_at=t0 + timedelta(hours=2),
+    )  # fmt: skip
+    copy = store.record_analysis(
+        story_id, COPY, snapshot_id=snap.id, analysis=analysis(number_changed()),
+        discovered_via="feed", title="t", now=t0 + timedelta(hours=2), lifecycle=True,
+    )  # fmt: skip
+    assert {f.finding.code for f in copy.findings} == {"content.number_changed"}
+
+
 def test_distinct_facts_are_distinct_findings(store: Store, story_id: int, t0) -> None:
     three = [number_changed("1", "2"), number_changed("3", "4"), number_changed("5", "6")]
     copy = _check(store, story_id, analysis(*three), t0)
