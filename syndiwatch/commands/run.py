@@ -7,9 +7,9 @@ failed. The run and each source's statistics are stored as a "run-once" run.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 import click
@@ -17,7 +17,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from storage import Store
 from syndiwatch.commands import App, pass_app, user_errors
+from syndiwatch.config import Config
 
 RUN_KIND = "run-once"
 
@@ -45,7 +47,10 @@ def run(app: App, once: bool) -> None:
                 store, app.config, sources, now=now, progress=tick, run_kind=RUN_KIND
             )
         rechecked = _recheck(store, app.config, now)
+        notified = _notify(store, app.config, utcnow())
     _print_summary(app.console, app.err, sources, results, problems, rechecked)
+    if notified:
+        app.console.print(notified)
 
 
 @contextmanager
@@ -73,23 +78,22 @@ def _progress(console: Console) -> Iterator[Callable[[str, int], None]]:
         yield tick
 
 
-def _recheck(store: Any, config: Any, now: Any) -> str | None:
-    """Call syndiwatch.recheck.recheck_all when that module exists; say what it did."""
-    try:
-        module = importlib.import_module("syndiwatch.recheck")
-    except ModuleNotFoundError as exc:
-        if exc.name != "syndiwatch.recheck":
-            raise
+def _recheck(store: Store, config: Config, now: datetime) -> str:
+    """Re-check known copies and originals that are due; say what it did."""
+    from syndiwatch.recheck import recheck_all
+
+    stats = recheck_all(store, config, now=now).as_stats()
+    return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in stats.items() if k != "errors")
+
+
+def _notify(store: Store, config: Config, now: datetime) -> str | None:
+    """Send the notices owed for new high-severity findings (CONTRACT §1: run … notify)."""
+    from syndiwatch.notify import notify_new_findings
+
+    result = notify_new_findings(store, config, now=now)
+    if not config.notify.urls:
         return None
-    recheck_all = getattr(module, "recheck_all", None)
-    if recheck_all is None:
-        return None
-    result = recheck_all(store, config, now=now)
-    as_stats = getattr(result, "as_stats", None)
-    if callable(as_stats):
-        stats = as_stats()
-        return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in stats.items() if k != "errors")
-    return None if result is None else str(result)
+    return f"notifications: {result.sent} sent, {result.failed} failed"
 
 
 def _print_summary(
