@@ -39,7 +39,7 @@ from syndiwatch.web.security import (
 
 log = logging.getLogger(__name__)
 MAX_NOTE = 2000
-MAX_ID = 2**62
+MAX_ID = views.MAX_ID
 
 
 def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:

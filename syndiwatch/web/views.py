@@ -43,6 +43,10 @@ MAX_PER_PAGE = 500
 DEFAULT_PER_PAGE = 50
 EXPORT_CHUNK = 500
 
+# The largest row id any backend holds: ids are Integer columns, 32-bit on PostgreSQL,
+# which refuses a larger literal outright ("integer out of range").
+MAX_ID = 2**31 - 1
+
 
 class BadQuery(ValueError):
     """A query parameter has a value the desk does not accept (message is one line)."""
@@ -114,7 +118,7 @@ def find_story(store: Store, ref: str) -> StoryRecord | None:
         story_id = parse_story_id(ref)
     except ValueError:
         return None
-    if story_id > 2**62:
+    if story_id > MAX_ID:
         return None
     return store.get_story(story_id)
 

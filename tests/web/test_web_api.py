@@ -50,6 +50,16 @@ def test_api_copy_detail_has_alignment_and_attribution(client: TestClient, desk:
     assert client.get("/api/copies/424242").status_code == 404
 
 
+def test_ids_beyond_any_row_are_not_found(client: TestClient) -> None:
+    # Ids are 32-bit on PostgreSQL, which refuses a larger literal rather than matching nothing.
+    big = 2**31
+    for path in (
+        f"/api/stories/s_{big}", f"/api/stories/s_{big}/copies", f"/api/copies/{big}",
+        f"/stories/s_{big}", f"/copies/{big}", f"/api/report?story=s_{big}",
+    ):  # fmt: skip
+        assert client.get(path).status_code == 404, path
+
+
 def test_api_review_with_bearer_token(client: TestClient, desk: DeskData) -> None:
     copy = client.get(f"/api/copies/{desk.copy_ids[NUMBER_SITE]}").json()["copy"]
     fid = copy["findings"][0]["id"]
