@@ -1,4 +1,5 @@
 """Review desk fixtures: a pipeline-filled database per test, and clients over it.
+The database is SQLite, or PostgreSQL in CI's second leg (see tests/conftest.py).
 
 The data and helpers live in deskdata.py (importable by the test modules).
 `any_store` is an empty store on SQLite and on PostgreSQL, for the desk's
@@ -9,7 +10,9 @@ from __future__ import annotations
 
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -26,29 +29,39 @@ from dburls import (
     postgres_unreachable_reason,
     postgres_url,
 )
+from sqlalchemy.engine import make_url
 from starlette.testclient import TestClient
 
 from storage import Store, open_store
 from syndiwatch.demo.server import DemoSites
 from syndiwatch.web import create_app
 
+NewDatabase = Callable[..., AbstractContextManager[str]]
+
 
 @pytest.fixture(scope="session")
-def desk_template(demo_sites: DemoSites, tmp_path_factory: pytest.TempPathFactory) -> DeskData:
-    path = tmp_path_factory.mktemp("desk") / "desk.db"
-    with open_store(f"sqlite:///{path}") as store:
-        data = fill_desk(store, demo_sites)
-    return DeskData(path, data.story_id, data.original_url, data.copy_ids)
+def desk_template(
+    demo_sites: DemoSites, tmp_path_factory: pytest.TempPathFactory, new_database: NewDatabase
+) -> Iterator[DeskData]:
+    """The filled database, once per session (PostgreSQL: a template database)."""
+    with new_database(tmp_path_factory.mktemp("desk") / "desk.db") as url:
+        with open_store(url) as store:
+            data = fill_desk(store, demo_sites)
+        yield replace(data, url=url)
 
 
 @pytest.fixture
-def desk(desk_template: DeskData, tmp_path: Path) -> DeskData:
+def desk(
+    desk_template: DeskData, tmp_path: Path, new_database: NewDatabase, on_postgres: bool
+) -> Iterator[DeskData]:
     """A private copy of the filled database for one test."""
+    if on_postgres:
+        with new_database(tmp_path / "desk.db", template=desk_template.url) as url:
+            yield replace(desk_template, url=url)
+        return
     path = tmp_path / "desk.db"
-    shutil.copyfile(desk_template.path, path)
-    return DeskData(
-        path, desk_template.story_id, desk_template.original_url, desk_template.copy_ids
-    )
+    shutil.copyfile(make_url(desk_template.url).database or "", path)
+    yield replace(desk_template, url=f"sqlite:///{path}")
 
 
 @pytest.fixture

@@ -2,8 +2,9 @@
 
 The demo sites are fetched on 127.0.0.1, normalised by drift.normalise, analysed
 by drift.analyse_copy and stored through Store verbs, once per session; each
-test gets its own copy of that SQLite file. A hostile copy (script tags,
-onerror=, javascript: links, </textarea>, U+202E) is stored beside them.
+test gets its own copy of that database (SQLite file, or PostgreSQL template).
+A hostile copy (script tags, onerror=, javascript: links, </textarea>, U+202E)
+is stored beside them.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 import httpx
 from starlette.testclient import TestClient
@@ -29,14 +29,10 @@ NUMBER_SITE = "coastal"
 
 @dataclass(frozen=True)
 class DeskData:
-    path: Path
+    url: str  # the database: SQLite, or PostgreSQL in the second leg
     story_id: int
     original_url: str
     copy_ids: dict[str, int]  # site key (or "hostile") -> copy id
-
-    @property
-    def url(self) -> str:
-        return f"sqlite:///{self.path}"
 
 
 def hostile_html(original_html: str) -> str:
@@ -78,7 +74,7 @@ def fill_desk(store: Store, sites: DemoSites) -> DeskData:
         if record is not None:
             key = "hostile" if url == HOSTILE_URL else _site_of(sites, url)
             copy_ids[key] = record.id
-    return DeskData(Path(), story.id, sites.original_url, copy_ids)
+    return DeskData("", story.id, sites.original_url, copy_ids)
 
 
 def _site_of(sites: DemoSites, url: str) -> str:

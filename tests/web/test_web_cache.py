@@ -48,6 +48,7 @@ def test_version_is_read_from_any_thread(desk: DeskData) -> None:
 
 
 def test_memory_database_is_never_cached() -> None:
+    # About SQLite itself: an in-memory database has no data version to probe.
     with open_store("sqlite://") as store:
         assert store.data_version() is None
 
