@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -206,12 +207,36 @@ def report(base: str, story_id: int, url: str, args: argparse.Namespace, pid: in
     finally:
         stop.set()
         thread.join(timeout=10)
+        if shutil.which("wrk"):
+            wrk_report(base, story, args.clients)
     print(f"writer: {counter[0]} review writes during the run")
     errors = [line for line in SERVER_LOG if "Error" in line]
     print(
         f"desk log: {len(SERVER_LOG)} lines, {len(errors)} errors"
         + "".join(f"\n  {line}" for line in errors[:5])
     )
+
+
+WRK_PCT = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
+WRK_RATE = re.compile(r"^Requests/sec:\s+([\d.]+)", re.M)
+WRK_UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk_report(base: str, story: str, clients: int, seconds: int = 15) -> None:
+    """The same load from wrk (C, two threads): a client that does not compete for the GIL."""
+    print(f"wrk: {clients} connections for {seconds} s each, writer running")
+    print(f"{'':40} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>7}")
+    for label, path in (("baseline: /static/style.css", "/static/style.css"),
+                        ("story page (50 of 5,000 copies)", story),
+                        ("story page, filtered by code, page 20",
+                         f"{story}?code=content.number_changed&page=20")):  # fmt: skip
+        out = subprocess.run(
+            ["wrk", f"-c{clients}", "-t2", f"-d{seconds}s", "--latency", base + path],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+        pcts = {q: float(v) * WRK_UNIT[u] for q, v, u in WRK_PCT.findall(out)}
+        rate = float(WRK_RATE.search(out).group(1))  # type: ignore[union-attr]
+        print(f"{label:40} {pcts['50']:8.1f} {pcts['99']:8.1f} {rate:7.0f}")
 
 
 if __name__ == "__main__":
