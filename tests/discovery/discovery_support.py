@@ -13,7 +13,6 @@ import threading
 from dataclasses import replace
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 from syndiwatch.config import Config, CrawlConfig, NetworkConfig
@@ -85,10 +84,10 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-def loopback_config(db: Path, **crawl: int) -> Config:
+def loopback_config(database_url: str, **crawl: int) -> Config:
     """A config for loopback crawls: private addresses allowed, no politeness delay."""
     return replace(
-        Config(database_url=f"sqlite:///{db}"),
+        Config(database_url=database_url),
         network=NetworkConfig(allow_private=True, download_timeout=10),
         crawl=CrawlConfig(**crawl) if crawl else CrawlConfig(),
     )

@@ -20,7 +20,7 @@ from syndiwatch.demo.server import DemoSites
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def write_config(sites: DemoSites, tmp_path: Path) -> Path:
+def write_config(sites: DemoSites, tmp_path: Path, database_url: str) -> Path:
     sources = [
         ("feed", sites.url("buzzhub", "/rss.xml")),
         ("feed", sites.url("coastal", "/atom.xml")),
@@ -30,7 +30,7 @@ def write_config(sites: DemoSites, tmp_path: Path) -> Path:
         ("sitemap", sites.url("freightweekly", "/sitemap.xml")),
     ]
     text = (
-        f'[database]\nurl = "sqlite:///{tmp_path / "cli.db"}"\n'
+        f'[database]\nurl = "{database_url}"\n'
         "[network]\nallow_private = true\ndownload_timeout = 10\n"
         f'[[stories]]\nurl = "{sites.original_url}"\n'
     ) + "".join(f'[[sources]]\nkind = "{k}"\nurl = "{u}"\n' for k, u in sources)
@@ -50,33 +50,33 @@ def run_once(config: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def last_run(db: Path) -> RunRecord:
-    with open_store(f"sqlite:///{db}") as store:
+def last_run(database_url: str) -> RunRecord:
+    with open_store(database_url) as store:
         return next(r for r in store.list_runs() if r.kind == "run-once")
 
 
 @pytest.mark.slow
 def test_run_once_finds_exactly_the_copies_then_fetches_nothing_twice(
-    fresh_sites: DemoSites, tmp_path: Path
+    fresh_sites: DemoSites, tmp_path: Path, database_url: str
 ) -> None:
-    config = write_config(fresh_sites, tmp_path)
+    config = write_config(fresh_sites, tmp_path, database_url)
     first = run_once(config)
     assert first.returncode == 0, first.stderr
     assert "4 copies found" in first.stdout
     expected = {fresh_sites.url(k, fresh_sites.site(k)["article"]["path"])
                 for k in ("buzzhub", "coastal", "northwind", "metro")}  # fmt: skip
-    with open_store(f"sqlite:///{tmp_path / 'cli.db'}") as store:
+    with open_store(database_url) as store:
         found = {c.url for r in store.report() for c in r.copies}
         via = {c.url: c.discovered_via for r in store.report() for c in r.copies}
     assert found == expected
     assert via[fresh_sites.url("metro", fresh_sites.site("metro")["article"]["path"])] == "site"
-    stats = last_run(tmp_path / "cli.db").stats
+    stats = last_run(database_url).stats
     assert stats["copies_found"] == 4
     assert stats["analysed"] == 4  # the same-topic freightweekly piece never passed triage
 
     second = run_once(config)
     assert second.returncode == 0, second.stderr
-    stats = last_run(tmp_path / "cli.db").stats
+    stats = last_run(database_url).stats
     assert stats["analysed"] == 0
     assert stats["copies_found"] == 0
     feeds = [s for s in stats["per_source"].values() if s["source_id"] in (1, 2, 5)]
@@ -90,20 +90,20 @@ def test_run_once_finds_exactly_the_copies_then_fetches_nothing_twice(
     fresh_sites.set_override("metro", metro, body)
     third = run_once(config)
     assert third.returncode == 0, third.stderr
-    stats = last_run(tmp_path / "cli.db").stats
+    stats = last_run(database_url).stats
     assert stats["analysed"] == 1
-    with open_store(f"sqlite:///{tmp_path / 'cli.db'}") as store:
+    with open_store(database_url) as store:
         copy = next(c for r in store.report() for c in r.copies if c.url.endswith(metro))
     assert "content.number_changed" in {f.finding.code for f in copy.findings}
 
 
 @pytest.mark.slow
 def test_run_once_reports_a_failing_source_in_one_line_and_exits_zero(
-    demo_sites: DemoSites, tmp_path: Path
+    demo_sites: DemoSites, tmp_path: Path, database_url: str
 ) -> None:
     config = tmp_path / "bad.toml"
     config.write_text(
-        f'[database]\nurl = "sqlite:///{tmp_path / "bad.db"}"\n'
+        f'[database]\nurl = "{database_url}"\n'
         "[network]\nallow_private = true\ndownload_timeout = 5\n"
         f'[[stories]]\nurl = "{demo_sites.original_url}"\n'
         f'[[sources]]\nkind = "feed"\nurl = "{demo_sites.url("valley", "/missing.xml")}"\n'

@@ -16,9 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.slow
-def test_demo_finds_every_copy_and_no_other_page(tmp_path: Path) -> None:
+def test_demo_finds_every_copy_and_no_other_page(database_url: str) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "syndiwatch", "--database", f"sqlite:///{tmp_path / 'x.db'}",
+        [sys.executable, "-m", "syndiwatch", "--database", database_url,
          "demo", "--format", "json"],
         capture_output=True, text=True, cwd=ROOT, timeout=300, check=False,
     )  # fmt: skip

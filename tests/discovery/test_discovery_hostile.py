@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from discovery_support import XML, FixtureSite, demo_page, loopback_config, sitemap_index, urlset
@@ -17,8 +16,8 @@ RSS_ITEM = "<item><title>{t}</title><link>{link}</link><guid>{link}</guid></item
 
 
 @pytest.fixture
-def tracked(demo_sites: DemoSites, tmp_path: Path) -> tuple[Store, Config]:
-    config = loopback_config(tmp_path / "h.db", max_pages=3)
+def tracked(demo_sites: DemoSites, database_url: str) -> tuple[Store, Config]:
+    config = loopback_config(database_url, max_pages=3)
     store = open_store(config.database_url)
     store.add_story(demo_sites.original_url)
     fetch_missing_originals(store, config, now=datetime.now(UTC))

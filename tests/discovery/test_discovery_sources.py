@@ -7,7 +7,6 @@ unrelated articles on a fixture site and checks what discovery stored.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from discovery_support import (
@@ -28,8 +27,8 @@ from syndiwatch.discover import SourceRun, fetch_missing_originals, run_sources
 
 
 @pytest.fixture
-def tracked(demo_sites: DemoSites, tmp_path: Path) -> tuple[Store, Config]:
-    config = loopback_config(tmp_path / "d.db")
+def tracked(demo_sites: DemoSites, database_url: str) -> tuple[Store, Config]:
+    config = loopback_config(database_url)
     store = open_store(config.database_url)
     store.add_story(demo_sites.original_url)
     assert fetch_missing_originals(store, config, now=datetime.now(UTC)) == []
@@ -124,9 +123,9 @@ def test_site_crawl_finds_the_copy_and_skips_pages_without_an_article(
 
 
 def test_site_crawl_respects_depth_and_page_limits(
-    demo_sites: DemoSites, fixture_site: FixtureSite, tmp_path: Path
+    demo_sites: DemoSites, fixture_site: FixtureSite, database_url: str
 ) -> None:
-    config = loopback_config(tmp_path / "l.db", max_depth=1, max_pages=3)
+    config = loopback_config(database_url, max_depth=1, max_pages=3)
     with open_store(config.database_url) as store:
         store.add_story(demo_sites.original_url)
         fetch_missing_originals(store, config, now=datetime.now(UTC))
