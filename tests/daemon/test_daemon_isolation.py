@@ -76,7 +76,7 @@ def fetch_failed(db_url: str) -> set[str]:
 
 
 def test_hanging_site_and_crashing_crawls_do_not_stop_the_daemon(
-    fresh_sites: DemoSites, tmp_path: Path
+    fresh_sites: DemoSites, tmp_path: Path, database_url: str
 ) -> None:
     hang = HangingServer()
     flag = tmp_path / "crash-crawls"
@@ -94,7 +94,7 @@ def test_hanging_site_and_crashing_crawls_do_not_stop_the_daemon(
     config = write_config(tmp_path / "syndiwatch.toml", fresh_sites, sources=feeds + hanging,
                           extra='job_timeout = "10s"\n')  # fmt: skip
     config.write_text(config.read_text().replace("download_timeout = 5", "download_timeout = 60"))
-    db_url = f"sqlite:///{tmp_path / 'iso.db'}"
+    db_url = database_url
     daemon = DaemonProcess(config, db_url, tmp_path / "daemon.log", env={"PYTHONPATH": str(custom)})
     copies = {fresh_sites.url(k, fresh_sites.site(k)["article"]["path"]) for k in SITES}
     try:

@@ -15,7 +15,9 @@ from syndiwatch.demo.server import DemoSites
 pytestmark = pytest.mark.slow
 
 
-def test_sigterm_cancels_a_hung_crawl_and_exits_0(fresh_sites: DemoSites, tmp_path: Path) -> None:
+def test_sigterm_cancels_a_hung_crawl_and_exits_0(
+    fresh_sites: DemoSites, tmp_path: Path, database_url: str
+) -> None:
     hang = HangingServer()
     source = (
         f'[[sources]]\nkind = "url"\nurl = "http://127.0.0.1:{hang.port}/story"\nevery = "1h"\n'
@@ -24,7 +26,7 @@ def test_sigterm_cancels_a_hung_crawl_and_exits_0(fresh_sites: DemoSites, tmp_pa
                           extra='job_timeout = "10m"\n')  # fmt: skip
     text = config.read_text().replace("download_timeout = 5", "download_timeout = 600")
     config.write_text(text.replace('shutdown_grace = "5s"', 'shutdown_grace = "2s"'))
-    db_url = f"sqlite:///{tmp_path / 'stop.db'}"
+    db_url = database_url
     daemon = DaemonProcess(config, db_url, tmp_path / "daemon.log")
     try:
 

@@ -32,10 +32,12 @@ def jobs(db_url: str) -> set[str]:
         return {job_id for job_id, _ in store.scheduled_jobs()}
 
 
-def test_sources_added_and_removed_while_running(fresh_sites: DemoSites, tmp_path: Path) -> None:
+def test_sources_added_and_removed_while_running(
+    fresh_sites: DemoSites, tmp_path: Path, database_url: str
+) -> None:
     config = write_config(tmp_path / "syndiwatch.toml", fresh_sites, sources="")
     config.write_text(config.read_text().replace('sync_every = "1s"', 'sync_every = "1h"'))
-    db_url = f"sqlite:///{tmp_path / 'src.db'}"
+    db_url = database_url
     daemon = DaemonProcess(config, db_url, tmp_path / "daemon.log")
     try:
         wait_for("the fixed jobs", lambda: jobs(db_url) >= {"recheck", "sync", "maintenance"}, 60)
@@ -64,6 +66,8 @@ def test_sources_added_and_removed_while_running(fresh_sites: DemoSites, tmp_pat
 def test_second_daemon_on_the_same_database_is_refused(
     fresh_sites: DemoSites, tmp_path: Path
 ) -> None:
+    # SQLite only: one daemon per SQLite file. On PostgreSQL a second daemon is welcome
+    # and stands by for failover (syndiwatch.leader; tests/scale/test_scale_leader.py).
     config = write_config(tmp_path / "syndiwatch.toml", fresh_sites, sources="")
     db_url = f"sqlite:///{tmp_path / 'one.db'}"
     first = DaemonProcess(config, db_url, tmp_path / "first.log")
@@ -81,7 +85,7 @@ def test_second_daemon_on_the_same_database_is_refused(
 
 
 def test_runs_delayed_past_the_grace_time_are_reported_missed(
-    fresh_sites: DemoSites, tmp_path: Path
+    fresh_sites: DemoSites, tmp_path: Path, database_url: str
 ) -> None:
     from test_daemon_isolation import HangingServer
 
@@ -94,7 +98,7 @@ def test_runs_delayed_past_the_grace_time_are_reported_missed(
     extra = 'workers = 1\nmisfire_grace = "1s"\njob_timeout = "6s"\n'
     config = write_config(tmp_path / "syndiwatch.toml", fresh_sites, sources=sources, extra=extra)
     config.write_text(config.read_text().replace("download_timeout = 5", "download_timeout = 60"))
-    db_url = f"sqlite:///{tmp_path / 'miss.db'}"
+    db_url = database_url
     daemon = DaemonProcess(config, db_url, tmp_path / "daemon.log")
     try:
 
@@ -114,7 +118,7 @@ def test_runs_delayed_past_the_grace_time_are_reported_missed(
 
 
 def test_failing_source_is_disabled_with_a_notification(
-    fresh_sites: DemoSites, tmp_path: Path
+    fresh_sites: DemoSites, tmp_path: Path, database_url: str
 ) -> None:
     import socket
 
@@ -127,7 +131,7 @@ def test_failing_source_is_disabled_with_a_notification(
     sources = f'[[sources]]\nkind = "feed"\nurl = "http://127.0.0.1:{port}/rss.xml"\nevery = "1s"\n'
     extra = f'disable_after = 2\n[notify]\nurls = ["{hook.url}"]\n'
     config = write_config(tmp_path / "syndiwatch.toml", fresh_sites, sources=sources, extra=extra)
-    db_url = f"sqlite:///{tmp_path / 'sick.db'}"
+    db_url = database_url
     daemon = DaemonProcess(config, db_url, tmp_path / "daemon.log")
     try:
 

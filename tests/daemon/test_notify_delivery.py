@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from daemon_helpers import HookServer
@@ -29,8 +28,8 @@ def hooks() -> Iterator[tuple[HookServer, HookServer]]:
 
 
 @pytest.fixture
-def store(tmp_path: Path, t0: datetime) -> Iterator[Store]:
-    with open_store(f"sqlite:///{tmp_path / 'n.db'}") as s:
+def store(database_url: str, t0: datetime) -> Iterator[Store]:
+    with open_store(database_url) as s:
         story = s.add_story(ORIGINAL, name="Strike", now=t0)
         snap = s.record_fetch(COPY, status=200, body=b"x", headers={}, article=Article(COPY),
                               fetched_at=t0)  # fmt: skip

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -20,9 +19,9 @@ CHALLENGE = b"<html><title>Just a moment...</title><div id='cf-chl-widget'></div
 
 
 @pytest.fixture
-def setup(fresh_sites: DemoSites, tmp_path: Path) -> Iterator[tuple[DemoSites, Store, Config]]:
+def setup(fresh_sites: DemoSites, database_url: str) -> Iterator[tuple[DemoSites, Store, Config]]:
     config = Config(
-        database_url=f"sqlite:///{tmp_path / 'r.db'}",
+        database_url=database_url,
         network=NetworkConfig(allow_private=True, download_timeout=5),
         schedule=replace(ScheduleConfig(), fail_after=1),
     )

@@ -22,7 +22,7 @@ def hook() -> Iterator[HookServer]:
 
 
 def test_run_once_notifies_each_new_high_copy_once(
-    tmp_path: Path, demo_sites: DemoSites, hook: HookServer
+    tmp_path: Path, database_url: str, demo_sites: DemoSites, hook: HookServer
 ) -> None:
     stripper = demo_sites.url("buzzhub", demo_sites.site("buzzhub")["article"]["path"])
     faithful = demo_sites.url("nordic", demo_sites.site("nordic")["article"]["path"])
@@ -39,7 +39,7 @@ def test_run_once_notifies_each_new_high_copy_once(
     def run_once() -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "syndiwatch", "--config", str(config),
-             "--database", f"sqlite:///{tmp_path / 'n.db'}", "run", "--once"],
+             "--database", database_url, "run", "--once"],
             capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path, check=False,
         )  # fmt: skip
 
