@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from typing import Any
 
 import pytest
@@ -13,15 +15,20 @@ from syndiwatch.demo.server import DemoSites
 
 
 @pytest.fixture(scope="module")
-def demo_report(demo_sites: DemoSites, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def demo_report(
+    demo_sites: DemoSites,
+    tmp_path_factory: pytest.TempPathFactory,
+    new_database: Callable[..., AbstractContextManager[str]],
+) -> Iterator[dict[str, Any]]:
+    """One `check` of the demo pages for the module (PostgreSQL in the second leg)."""
     tmp = tmp_path_factory.mktemp("check")
-    proc = run_cli(
-        "check", demo_sites.original_url, *demo_sites.candidate_urls, "--format", "json",
-        config=write_config(tmp / "syndiwatch.toml"), database=f"sqlite:///{tmp / 'demo.db'}",
-        cwd=tmp,
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
-    return {"json": json.loads(proc.stdout), "stderr": proc.stderr, "db": tmp / "demo.db"}
+    with new_database(tmp / "demo.db") as database:
+        proc = run_cli(
+            "check", demo_sites.original_url, *demo_sites.candidate_urls, "--format", "json",
+            config=write_config(tmp / "syndiwatch.toml"), database=database, cwd=tmp,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        yield {"json": json.loads(proc.stdout), "stderr": proc.stderr}
 
 
 def _copies(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
