@@ -55,6 +55,9 @@ def test_daemon_finds_copies_and_reports_their_lifecycle(
     config = write_config(
         tmp_path / "syndiwatch.toml", fresh_sites, extra=f'\n[notify]\nurls = ["{hook.url}"]\n'
     )
+    # SQLite only: a long real-clock run that would push the PostgreSQL leg of
+    # scripts/check past its time budget; the daemon's jobs run on PostgreSQL in
+    # test_daemon_sources, test_daemon_isolation and test_daemon_shutdown.
     db_url = f"sqlite:///{tmp_path / 'daemon.db'}"
     daemon = DaemonProcess(config, db_url, tmp_path / "daemon.log")
     try:

@@ -205,6 +205,7 @@ def test_scheduled_jobs_empty_before_any_daemon(ops_store: Store) -> None:
 
 
 def test_one_daemon_per_sqlite_file(tmp_path: Path) -> None:
+    # SQLite only: the file lock is SQLite's (PostgreSQL daemons elect a leader instead).
     url = f"sqlite:///{tmp_path / 'locked.db'}"
     held = daemon_lock(url)
     with held, pytest.raises(AlreadyLocked, match="another daemon is running"):  # noqa: SIM117
