@@ -18,6 +18,11 @@ ReviewState = str  # "open" | "confirmed" | "dismissed"
 CopyStatus = str  # "live" | "removed" | "error"
 
 
+# Row ids are 32-bit integers on PostgreSQL; a larger id names no row (and PostgreSQL
+# would refuse the literal rather than find nothing).
+MAX_ROW_ID = 2**31 - 1
+
+
 def story_public_id(n: int) -> str:
     """The id users see for story row `n`: s_01, s_02, … s_100."""
     return f"s_{n:02d}"
@@ -28,7 +33,7 @@ def parse_story_id(text: str) -> int:
     t = text.strip().lower()
     if t.startswith("s_"):
         t = t[2:]
-    if not t.isdigit():
+    if not t.isdigit() or int(t) > MAX_ROW_ID:
         raise ValueError(f"not a story id: {text!r} (expected e.g. s_01)")
     return int(t)
 

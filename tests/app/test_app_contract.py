@@ -51,3 +51,18 @@ CONTRACT_CLI = {
 def test_cli_keeps_contract_commands_and_options() -> None:
     missing = CONTRACT_CLI - _options(main)
     assert not missing, f"commands/options of CONTRACT.md §1 missing: {sorted(missing)}"
+
+
+@pytest.mark.parametrize(("text", "expected"), [("s_01", 1), ("s_1", 1), ("7", 7), ("S_12", 12)])
+def test_story_ids_parse(text: str, expected: int) -> None:
+    from storage.records import parse_story_id
+
+    assert parse_story_id(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "s_", "x_1", "s_-1", "s_1.5", "s_99999999999"])
+def test_story_ids_that_name_no_row_are_refused(text: str) -> None:
+    from storage.records import parse_story_id
+
+    with pytest.raises(ValueError, match="not a story id"):
+        parse_story_id(text)
