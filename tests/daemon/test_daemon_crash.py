@@ -1,8 +1,9 @@
 """Crash safety: kill -9 the daemon during crawls 20 times in a row, restarting it each time.
 
-Afterwards the database passes SQLite's integrity and foreign-key checks, nothing
-is duplicated, every copy and finding stored before a kill is still there, and
-the schedule goes on (new runs, every job still in the persistent job store).
+Afterwards nothing is duplicated, every copy and finding stored before a kill is
+still there, and the schedule goes on (new runs, every job still in the persistent
+job store). On SQLite the file also passes SQLite's own integrity and foreign-key
+checks (PostgreSQL enforces its foreign keys itself).
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ import contextlib
 import os
 import random
 import signal
-import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from daemon_helpers import (
     DaemonProcess,
     crawl_children,
@@ -33,36 +36,44 @@ KILLS = 20
 CORRECT_AT = 10  # the original is corrected half-way, so lifecycle work is killed too
 
 
-def original_stored(db: Path) -> bool:
-    with sqlite3.connect(db) as conn:
+@contextmanager
+def connected(db_url: str) -> Iterator[sa.Connection]:
+    """A plain connection to the daemon's database (SQLite or PostgreSQL), read only."""
+    engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            yield conn
+    finally:
+        engine.dispose()
+
+
+def original_stored(db_url: str) -> bool:
+    with connected(db_url) as conn:
         query = (
             "SELECT COUNT(*) FROM snapshots s JOIN pages p ON p.id = s.page_id"
             " JOIN stories t ON t.url = p.url"
         )
-        return bool(conn.execute(query).fetchone()[0])
+        try:
+            return bool(conn.execute(sa.text(query)).scalar())
+        except sa.exc.DBAPIError:  # the schema is not created yet
+            return False
 
 
-def snapshot(db: Path) -> tuple[set[str], set[int]]:
+def snapshot(db_url: str) -> tuple[set[str], set[int]]:
     """(copy URLs, finding ids) stored so far."""
-    with sqlite3.connect(db) as conn:
-        copies = {
-            u
-            for (u,) in conn.execute("SELECT p.url FROM copies c JOIN pages p ON p.id = c.page_id")
-        }
-        findings = {i for (i,) in conn.execute("SELECT id FROM findings")}
+    with connected(db_url) as conn:
+        query = "SELECT p.url FROM copies c JOIN pages p ON p.id = c.page_id"
+        copies = set(conn.execute(sa.text(query)).scalars())
+        findings = set(conn.execute(sa.text("SELECT id FROM findings")).scalars())
     return copies, findings
 
 
 def test_kill_9_during_crawls_loses_and_duplicates_nothing(
-    fresh_sites: DemoSites, tmp_path: Path
+    fresh_sites: DemoSites, tmp_path: Path, database_url: str
 ) -> None:
     rng = random.Random(20261125)
     config = write_config(tmp_path / "syndiwatch.toml", fresh_sites)
-    # SQLite only: it checks SQLite's own integrity and foreign keys after each kill -9
-    # (with sqlite3), and its 20 real-clock restarts would push the PostgreSQL leg of
-    # scripts/check past its time budget.
-    db = tmp_path / "crash.db"
-    db_url = f"sqlite:///{db}"
+    db_url = database_url
     log = tmp_path / "daemon.log"
     seen_copies: set[str] = set()
     seen_findings: set[int] = set()
@@ -70,14 +81,15 @@ def test_kill_9_during_crawls_loses_and_duplicates_nothing(
         daemon = DaemonProcess(config, db_url, log)
         pid = daemon.proc.pid
         if cycle == CORRECT_AT:  # correct it only once the first version is stored
-            wait_for("the original stored", lambda: original_stored(db), 60)
+            wait_for("the original stored", lambda: original_stored(db_url), 60)
             fresh_sites.apply_variant("original_corrected")
         children = wait_for(f"a crawl in cycle {cycle}", lambda p=pid: crawl_children(p), 60, 0.05)
+        if cycle == 0:  # so that the kills below hit a daemon with copies to lose
+            wait_for("the first copies stored", lambda: snapshot(db_url)[0], 120)
         time.sleep(rng.uniform(0.0, 6.0))
-        if db.exists():
-            copies, findings = snapshot(db)
-            seen_copies |= copies
-            seen_findings |= findings
+        copies, findings = snapshot(db_url)
+        seen_copies |= copies
+        seen_findings |= findings
         children = set(children) | set(crawl_children(pid))
         daemon.kill9()
         for child in children:  # the crawl children live in their own process groups
@@ -89,8 +101,8 @@ def test_kill_9_during_crawls_loses_and_duplicates_nothing(
         _schedule_goes_on(fresh_sites, db_url, restart)
     finally:
         assert daemon.terminate() == 0, log.read_text()[-3000:]
-    _consistent(db)
-    copies, findings = snapshot(db)
+    _consistent(db_url)
+    copies, findings = snapshot(db_url)
     assert seen_copies <= copies
     assert seen_findings <= findings
     assert seen_copies, "the kills came after copies were stored"
@@ -120,10 +132,12 @@ def _schedule_goes_on(sites: DemoSites, db_url: str, restart: float) -> None:
     assert jobs >= sources | {"recheck", "sync", "maintenance"}
 
 
-def _consistent(db: Path) -> None:
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+def _consistent(db_url: str) -> None:
+    with connected(db_url) as conn:
+        if conn.dialect.name == "sqlite":
+            integrity = conn.exec_driver_sql("PRAGMA integrity_check").fetchall()
+            assert [tuple(r) for r in integrity] == [("ok",)]
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
         for table, cols in (
             ("copies", "story_id, page_id"),
             ("findings", "copy_id, key"),
@@ -133,13 +147,16 @@ def _consistent(db: Path) -> None:
             ("sources", "kind, url, scope"),
         ):
             dup = conn.execute(
-                f"SELECT {cols}, COUNT(*) FROM {table} GROUP BY {cols} HAVING COUNT(*) > 1"
+                sa.text(f"SELECT {cols}, COUNT(*) FROM {table} GROUP BY {cols} HAVING COUNT(*) > 1")
             ).fetchall()
             assert dup == [], (table, dup)
         # A copy is one page of one story: no second row under another URL spelling.
         n_copies, n_urls = conn.execute(
-            "SELECT COUNT(*), COUNT(DISTINCT p.url) FROM copies c JOIN pages p ON p.id = c.page_id"
-        ).fetchone()
+            sa.text(
+                "SELECT COUNT(*), COUNT(DISTINCT p.url) FROM copies c"
+                " JOIN pages p ON p.id = c.page_id"
+            )
+        ).one()
         assert n_copies == n_urls
-        unfinished = conn.execute("SELECT COUNT(*) FROM runs WHERE finished_at IS NULL")
-        assert unfinished.fetchone() == (0,)
+        unfinished = conn.execute(sa.text("SELECT COUNT(*) FROM runs WHERE finished_at IS NULL"))
+        assert unfinished.scalar() == 0
