@@ -16,6 +16,7 @@ from storage.convert import checked_url, clean, json_safe, run_record, source_re
 from storage.errors import UnknownRecord
 from storage.pages import find_page, latest_snapshot_row
 from storage.records import RunRecord, SourceRecord, StoryRecord
+from storage.rounds import with_rounds
 from storage.schema import Run, Source, Story
 from storage.upsert import insert_ignore, insert_or_update
 
@@ -81,7 +82,7 @@ def finish_run(
 
 def list_runs(session: Session, limit: int) -> list[RunRecord]:
     runs = session.scalars(select(Run).order_by(Run.id.desc()).limit(limit)).all()
-    return [run_record(r) for r in runs]
+    return with_rounds(session, [run_record(r) for r in runs])
 
 
 def add_source(
@@ -117,6 +118,34 @@ def add_source(
 
 def list_sources(session: Session) -> list[SourceRecord]:
     return [source_record(s) for s in session.scalars(select(Source).order_by(Source.id)).all()]
+
+
+def get_source(session: Session, source_id: int) -> SourceRecord | None:
+    source = session.get(Source, source_id)
+    return source_record(source) if source is not None else None
+
+
+def merge_source_state(
+    session: Session,
+    source_id: int,
+    replace: Mapping[str, Any],
+    merge: Mapping[str, Mapping[str, Any]],
+) -> bool:
+    """Change part of a source's state under a row lock; False when the source is gone.
+
+    Keys of `replace` are replaced; each mapping of `merge` is merged key by key into
+    the stored mapping of that name, so two writers of different keys both win.
+    """
+    source = session.get(Source, source_id, with_for_update=True)
+    if source is None:
+        return False
+    state = dict(source.state or {})
+    state.update(replace)
+    for name, part in merge.items():
+        current = state.get(name)
+        state[name] = {**(current if isinstance(current, Mapping) else {}), **part}
+    source.state = json_safe(state)
+    return True
 
 
 def remove_source(session: Session, source_id: int) -> bool:

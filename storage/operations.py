@@ -7,7 +7,7 @@ Notices and retention live in storage.outbox.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from drift.model import Article, Finding
 from storage import copies as copy_ops
 from storage import pages as page_ops
+from storage import rounds
 from storage.convert import clean, json_safe, run_record, sha256_hex, snapshot_record
 from storage.ops_schema import Correction, SourceHealth
 from storage.records import RunRecord, SnapshotRecord
@@ -105,6 +106,38 @@ def save_health(session: Session, health: HealthRecord, enabled: bool | None) ->
         session.execute(update(Source).where(Source.id == health.source_id).values(enabled=enabled))
 
 
+HealthChange = Callable[[HealthRecord], tuple[HealthRecord, bool | None]]
+
+
+def settle_health(
+    session: Session,
+    source_id: int,
+    change: HealthChange,
+    round_id: int | None,
+    error: str | None,
+    now: datetime,
+) -> tuple[HealthRecord, HealthRecord] | None:
+    """Apply `change` to a source's health under a row lock; (before, after), or None.
+
+    With `round_id` (a queue-mode run) the round is claimed first, so a redelivered
+    start message settles it once; its error becomes the run's. None: already
+    settled, or the source or run is gone.
+    """
+    if session.get(Source, source_id) is None:
+        return None
+    if round_id is not None:
+        outcome = "failed" if error else "ok"
+        if not rounds.claim_settlement(session, round_id, source_id, outcome, now):
+            return None
+        if error:
+            rounds.fail_run(session, round_id, error)
+    row = session.get(SourceHealth, source_id, with_for_update=True)
+    before = _health_record(row) if row is not None else HealthRecord(source_id)
+    after, enabled = change(before)
+    save_health(session, after, enabled)
+    return before, after
+
+
 # Runs ----------------------------------------------------------------------------------
 
 
@@ -120,14 +153,14 @@ def last_runs_by_kind(session: Session) -> dict[str, RunRecord]:
     """The newest run of each kind (a daemon job id such as `source:3`)."""
     newest = select(func.max(Run.id)).group_by(Run.kind)
     rows = session.scalars(select(Run).where(Run.id.in_(newest))).all()
-    return {r.kind: run_record(r) for r in rows}
+    return {r.kind: r for r in rounds.with_rounds(session, [run_record(r) for r in rows])}
 
 
 def runs_of_kind(session: Session, kind: str, limit: int) -> list[RunRecord]:
     rows = session.scalars(
         select(Run).where(Run.kind == kind).order_by(Run.id.desc()).limit(limit)
     ).all()
-    return [run_record(r) for r in rows]
+    return rounds.with_rounds(session, [run_record(r) for r in rows])
 
 
 # Copies and originals ---------------------------------------------------------------------

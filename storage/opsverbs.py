@@ -12,11 +12,12 @@ from typing import Any, TypeVar
 
 from drift.model import Article, Finding
 from storage import operations as ops
-from storage import outbox
+from storage import outbox, rounds
 from storage.convert import utc
-from storage.operations import CopyCheckRow, CorrectionRecord, HealthRecord
+from storage.operations import CopyCheckRow, CorrectionRecord, HealthChange, HealthRecord
 from storage.outbox import NoticeRecord
 from storage.records import RunRecord, SnapshotRecord
+from storage.rounds import LeaderRecord, RoundTally
 
 T = TypeVar("T")
 
@@ -40,6 +41,43 @@ class OperationsVerbs:
     def save_source_health(self, health: HealthRecord, *, enabled: bool | None = None) -> None:
         """Store a source's health; `enabled` False disables the source (True re-enables)."""
         self._write(ops.save_health, health, enabled)
+
+    def settle_source_health(
+        self,
+        source_id: int,
+        change: HealthChange,
+        *,
+        round_id: int | None = None,
+        error: str | None = None,
+        now: datetime,
+    ) -> tuple[HealthRecord, HealthRecord] | None:
+        """Apply a health rule atomically (row lock); with `round_id`, once per round.
+
+        `change` maps the current health to (new health, `enabled` as for
+        save_source_health). Returns (before, after), or None when nothing changed
+        (the round was settled before, or the source is gone).
+        """
+        result: tuple[HealthRecord, HealthRecord] | None = self._write(
+            ops.settle_health, source_id, change, round_id, error, utc(now)
+        )
+        return result
+
+    # Queue-mode rounds and the leader (storage.rounds) ----------------------------------
+
+    def add_round_tallies(self, tallies: Sequence[RoundTally], *, now: datetime) -> int:
+        """Add workers' counts to their rounds (atomic increments, one transaction)."""
+        if not tallies:
+            return 0
+        result: int = self._write(rounds.add_tallies, tallies, utc(now))
+        return result
+
+    def record_leader(self, *, holder: str, host: str, pid: int, since: datetime) -> None:
+        """Remember which daemon took the scheduler's lock, and when."""
+        self._write(rounds.save_leader, holder, host, pid, utc(since))
+
+    def last_leader(self) -> LeaderRecord | None:
+        result: LeaderRecord | None = self._read(rounds.get_leader)
+        return result
 
     # Runs ------------------------------------------------------------------------------
 

@@ -263,6 +263,19 @@ class Store(OperationsVerbs):
     def list_sources(self) -> list[SourceRecord]:
         return self._read(catalog.list_sources)
 
+    def get_source(self, source_id: int) -> SourceRecord | None:
+        return self._read(catalog.get_source, source_id)
+
+    def merge_source_state(
+        self,
+        source_id: int,
+        *,
+        replace: Mapping[str, Any] | None = None,
+        merge: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> bool:
+        """Change part of a source's state atomically (see catalog.merge_source_state)."""
+        return self._write(catalog.merge_source_state, source_id, replace or {}, merge or {})
+
     def remove_source(self, source_id: int) -> bool:
         return self._write(catalog.remove_source, source_id)
 
