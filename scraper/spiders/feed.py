@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import AsyncIterator, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import scrapy
@@ -37,6 +38,50 @@ from scraper.spiders.found import (
 FULL_TEXT_MIN_WORDS = 150
 
 
+@dataclass(frozen=True, slots=True)
+class FeedPoll:
+    """What one fetch of a feed gave, against the state the source remembers.
+
+    state: the state to remember from now on (None: keep the old one); fresh: the
+    entries worth following (new ones, then seen ones whose <updated> moved on,
+    listed again in `edited`); problem: why a 2xx/3xx body could not be used.
+    """
+
+    state: dict[str, Any] | None = None
+    feed: Feed | None = None
+    fresh: list[FeedEntry] = field(default_factory=list)
+    edited: frozenset[str] = frozenset()
+    problem: FetchError | None = None
+
+
+def feed_request_headers(raw_state: Mapping[str, Any]) -> dict[str, str]:
+    """If-None-Match / If-Modified-Since for a source's remembered feed state."""
+    return feeds.conditional_headers(_state_of(raw_state))
+
+
+def poll_feed(response: Response, raw_state: Mapping[str, Any]) -> FeedPoll:
+    """Read a feed response (200, 304 or an error) against the source's remembered state."""
+    state = _state_of(raw_state)
+    headers = {k.decode("latin-1"): v[0].decode("latin-1") for k, v in response.headers.items()}
+    if response.status == 304:
+        return FeedPoll(state=_state_dict(feeds.update_state(state, headers, None)))
+    if response.status >= 400:
+        return FeedPoll()
+    try:
+        feed = feeds.parse(response.body, response.url, headers)
+    except FeedError as exc:
+        return FeedPoll(problem=FetchError(str(exc), "feed"))
+    edited = _updated_entries(feed, state, _updated_of(raw_state))
+    polled = _state_dict(feeds.update_state(state, headers, feed))
+    polled["updated"] = {feeds.entry_key(e): e.updated for e in feed.entries if e.updated}
+    return FeedPoll(
+        state=polled,
+        feed=feed,
+        fresh=feeds.new_entries(feed, set(state.seen)) + edited,
+        edited=frozenset(feeds.entry_key(e) for e in edited),
+    )
+
+
 class FeedSourceSpider(scrapy.Spider):
     """Fetch each source's feed once; follow its new entries.
 
@@ -58,9 +103,7 @@ class FeedSourceSpider(scrapy.Spider):
         self.job_meta = dict(meta or {})
         self.options = dict(options or {})
         self.sources = read_sources(self.options, parse_url_list(urls))
-        self.states = {s.id: _state_of(s.state) for s in self.sources}
-        # Per source: entry key → the <updated> date last seen, so an edited entry is refetched.
-        self.updated = {s.id: _updated_of(s.state) for s in self.sources}
+        self.states = {s.id: s.state for s in self.sources}
 
     async def start(self) -> AsyncIterator[Any]:
         for source in self.sources:
@@ -71,7 +114,7 @@ class FeedSourceSpider(scrapy.Spider):
                 continue
             yield scrapy.Request(
                 source.url,
-                headers=feeds.conditional_headers(self.states[source.id]),
+                headers=feed_request_headers(self.states[source.id]),
                 callback=self.parse_feed,
                 errback=self.on_error,
                 dont_filter=True,
@@ -81,30 +124,19 @@ class FeedSourceSpider(scrapy.Spider):
     def parse_feed(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         """Turn a feed response into its own item plus requests/items for new entries."""
         source_id = int(response.meta.get(SOURCE_KEY, 0))
-        state = self.states.get(source_id, FeedState())
-        headers = {k.decode("latin-1"): v[0].decode("latin-1") for k, v in response.headers.items()}
+        poll = poll_feed(response, self.states.get(source_id, {}))
         if response.status == 304:
-            new_state = feeds.update_state(state, headers, None)
-            yield response_item(response, self.job_meta, state=_state_dict(new_state))
+            yield response_item(response, self.job_meta, state=poll.state)
             return
-        if response.status >= 400:
-            yield response_item(response, self.job_meta)
+        if poll.feed is None:
+            yield response_item(response, self.job_meta, problem=poll.problem)
             return
-        try:
-            feed = feeds.parse(response.body, response.url, headers)
-        except FeedError as exc:
-            problem = FetchError(str(exc), "feed")
-            yield response_item(response, self.job_meta, problem=problem)
-            return
-        updated = self.updated.get(source_id, {})
-        fresh = feeds.new_entries(feed, set(state.seen)) + _updated_entries(feed, state, updated)
-        polled = _state_dict(feeds.update_state(state, headers, feed))
-        polled["updated"] = {feeds.entry_key(e): e.updated for e in feed.entries if e.updated}
+        feed, fresh = poll.feed, poll.fresh
         yield response_item(
             response,
             self.job_meta,
             keep_body=False,
-            state=polled,
+            state=poll.state,
             entries=len(feed.entries),
             new_entries=len(fresh),
             warning=feed.bozo_message,

@@ -97,13 +97,9 @@ class SitemapSourceSpider(SourceJobMixin, SitemapSpider):
         if key in self.visited[source.id]:
             return None
         self.visited[source.id].add(key)
-        remembered = _validators(source).get(url, {})
-        headers = feeds.conditional_headers(
-            feeds.FeedState(remembered.get("etag"), remembered.get("last_modified"))
-        )
         return scrapy.Request(
             url,
-            headers=headers,
+            headers=sitemap_headers(source.state, url),
             callback=self._parse_sitemap,
             errback=self.on_error,
             dont_filter=True,
@@ -129,7 +125,7 @@ class SitemapSourceSpider(SourceJobMixin, SitemapSpider):
 
     def on_not_modified(self, source: SourceSpec, response: Response, depth: int) -> Iterator[Any]:
         """A 304: nothing new in this file, but an index's children may have changed."""
-        remembered = _validators(source).get(response.url, {})
+        remembered = validators_of(source.state).get(response.url, {})
         yield response_item(response, self.job_meta, keep_body=False, validators=remembered)
         for child in remembered.get("children") or ():
             yield from self.follow_sitemap(source, response, str(child), depth + 1)
@@ -152,7 +148,7 @@ class SitemapSourceSpider(SourceJobMixin, SitemapSpider):
             problem = FetchError(f"not a sitemap: {response.url} has {what}", "sitemap")
             yield response_item(response, self.job_meta, problem=problem)
             return
-        validators = _response_validators(response)
+        validators = response_validators(response)
         if kind == "sitemapindex":
             children = [e["loc"] for e in entries]
             yield response_item(
@@ -194,17 +190,7 @@ class SitemapSourceSpider(SourceJobMixin, SitemapSpider):
         self, source: SourceSpec, sitemap_url: str, entries: list[dict[str, Any]]
     ) -> Iterator[scrapy.Request]:
         """Requests for the listed pages of this site that changed since we last fetched them."""
-        for entry in entries:
-            loc = entry["loc"]
-            lastmod = entry.get("lastmod") or entry.get("news_date")
-            try:
-                key = feeds.canonical_url(loc)
-                if not feeds.same_site(loc, sitemap_url):
-                    continue
-            except InvalidURL:
-                continue
-            if not feeds.is_fresh(lastmod, source.known.get(key)):
-                continue
+        for loc, lastmod in fresh_entries(entries, sitemap_url, source.known):
             if self.page_budget[source.id] <= 0:
                 return
             self.page_budget[source.id] -= 1
@@ -246,6 +232,51 @@ def read_sitemap(body: bytes) -> tuple[str, list[dict[str, Any]], str]:
     return sitemap.type, entries, warning
 
 
+def fresh_entries(
+    entries: Iterable[Mapping[str, Any]], sitemap_url: str, known: Mapping[str, str]
+) -> Iterator[tuple[str, str | None]]:
+    """(loc, lastmod) of the entries on the sitemap's site that changed since we fetched them.
+
+    `known` maps a canonical URL to when it was last fetched (ISO); an entry never
+    fetched is fresh, a known one only when its <lastmod> (or news date) is later.
+    """
+    for entry in entries:
+        loc = str(entry["loc"])
+        lastmod = entry.get("lastmod") or entry.get("news_date")
+        try:
+            key = feeds.canonical_url(loc)
+            if not feeds.same_site(loc, sitemap_url):
+                continue
+        except InvalidURL:
+            continue
+        if feeds.is_fresh(lastmod, known.get(key)):
+            yield loc, lastmod
+
+
+def validators_of(state: Mapping[str, Any]) -> Mapping[str, Mapping[str, Any]]:
+    """A sitemap source's remembered validators (and an index's children), by file URL."""
+    found = state.get("validators")
+    return found if isinstance(found, Mapping) else {}
+
+
+def sitemap_headers(state: Mapping[str, Any], url: str) -> dict[str, str]:
+    """If-None-Match / If-Modified-Since for one sitemap file of a source."""
+    remembered = validators_of(state).get(url, {})
+    return feeds.conditional_headers(
+        feeds.FeedState(remembered.get("etag"), remembered.get("last_modified"))
+    )
+
+
+def response_validators(response: Response) -> dict[str, str]:
+    """The ETag and Last-Modified a sitemap response sent (to remember for next time)."""
+    found: dict[str, str] = {}
+    for header, key in ((b"ETag", "etag"), (b"Last-Modified", "last_modified")):
+        value = response.headers.get(header)
+        if value:
+            found[key] = value.decode("latin-1")
+    return found
+
+
 def _not_a_sitemap(response: Response) -> FetchError:
     if gzip_magic_number(response):
         return FetchError(
@@ -256,20 +287,6 @@ def _not_a_sitemap(response: Response) -> FetchError:
     raw = response.headers.get(b"Content-Type") or b""
     content_type = raw.decode("latin-1") or "no type"
     return FetchError(f"not a sitemap: {response.url} is not XML ({content_type})", "sitemap")
-
-
-def _validators(source: SourceSpec) -> Mapping[str, Mapping[str, Any]]:
-    found = source.state.get("validators")
-    return found if isinstance(found, Mapping) else {}
-
-
-def _response_validators(response: Response) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for header, key in ((b"ETag", "etag"), (b"Last-Modified", "last_modified")):
-        value = response.headers.get(header)
-        if value:
-            found[key] = value.decode("latin-1")
-    return found
 
 
 def _canonical(url: str) -> str:
