@@ -6,14 +6,20 @@ and `P:K:dupefilter` (scrapy-redis' scheduler queue and dupefilter), and
 `P:K:inflight:W` (what W popped and has not acknowledged). A worker's heartbeat
 key `P:worker:W` expires when it dies; any live worker then puts that worker's
 in-flight entries back on the queues, so a kill -9 loses no request.
+`P:budget:S:R` counts the pages queued for source S in round R (`[crawl] max_pages`
+across workers; it expires after ROUND_BUDGET_TTL_S).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
+import os
+import socket
 import threading
+import time
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -32,6 +38,10 @@ KINDS = ("feed", "sitemap", "site", "url")
 ACK_KEY = "syndiwatch_ack"
 WORKER_ID_SETTING = "SYNDIWATCH_WORKER_ID"
 PREFIX_SETTING = "SYNDIWATCH_QUEUE_PREFIX"
+BUDGET_KEY = "syndiwatch_budget"  # Request.meta: {"key": P:budget:S:R, "max": N}
+# A round's page counter outlives any sane round (the daemon's job_timeout is 30 min by
+# default); past it a round still running would start counting afresh.
+ROUND_BUDGET_TTL_S = 24 * 3600
 
 # Pop the best request and remember it as in flight, in one atomic step.
 _POP_REQUEST = """
@@ -52,6 +62,21 @@ for i = 1, tonumber(ARGV[1]) do
   table.insert(out, v)
 end
 return out
+"""
+# The dupefilter with a page budget: seen → 1; unseen but the round's budget spent → 2
+# (not marked seen, so a later round fetches it); else count it, mark it seen → 0.
+_SEEN_OR_BUDGET = """
+if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 1 end
+local n = redis.call('INCR', KEYS[2])
+if n == 1 then redis.call('EXPIRE', KEYS[2], ARGV[3]) end
+if n > tonumber(ARGV[2]) then return 2 end
+redis.call('SADD', KEYS[1], ARGV[1])
+return 0
+"""
+_TAKE_BUDGET = """
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return n
 """
 # Put every in-flight entry of a dead worker back: messages first in line.
 _REQUEUE = """
@@ -136,6 +161,66 @@ def acknowledge(client: redis.Redis, prefix: str, kind: str, worker: str, ids: l
         client.hdel(inflight_key(prefix, kind, worker), *ids)
 
 
+def budget_key(prefix: str, source: int, round_id: str) -> str:
+    """The Redis key counting the pages queued for one source in one round."""
+    return f"{prefix}:budget:{source}:{round_id}"
+
+
+def take_budget(client: redis.Redis, key: str, limit: int) -> bool:
+    """Count one page against a round's budget; False once `limit` pages were counted."""
+    n = int(client.eval(_TAKE_BUDGET, 1, key, ROUND_BUDGET_TTL_S))
+    return n <= limit
+
+
+def budget_spent(client: redis.Redis, key: str, limit: int) -> bool:
+    """True when a round's budget turned a page away (more were asked for than `limit`)."""
+    return int(client.get(key) or 0) > limit
+
+
+def page_fingerprint(url: str, method: str = "GET") -> str:
+    """The shared dupefilter's fingerprint of a URL (its canonical form)."""
+    with contextlib.suppress(InvalidURL):
+        url = feeds.canonical_url(url)
+    return hashlib.sha1(f"{method} {url}".encode()).hexdigest()
+
+
+def forget_page(client: redis.Redis, prefix: str, kind: str, url: str) -> None:
+    """Drop a page from the dupefilter, so a later round fetches it (and its links) again."""
+    client.srem(f"{spider_name(prefix, kind)}:dupefilter", page_fingerprint(url))
+
+
+def queue_depth_by_kind(client: redis.Redis, prefix: str) -> dict[str, dict[str, int]]:
+    """Per kind: waiting start messages, queued requests and in-flight entries."""
+    out: dict[str, dict[str, int]] = {}
+    for kind in KINDS:
+        name = spider_name(prefix, kind)
+        inflight = sum(int(client.hlen(k)) for k in client.scan_iter(f"{name}:inflight:*"))
+        out[kind] = {
+            "messages": int(client.llen(f"{name}:start_urls")),
+            "requests": int(client.zcard(f"{name}:requests")),
+            "inflight": inflight,
+        }
+    return out
+
+
+def live_workers(client: redis.Redis, prefix: str) -> dict[str, dict[str, Any]]:
+    """Workers whose heartbeat has not expired: name → what their heartbeat says."""
+    found: dict[str, dict[str, Any]] = {}
+    for raw in sorted(client.smembers(f"{prefix}:workers")):
+        name = raw.decode() if isinstance(raw, bytes) else str(raw)
+        beat = client.get(f"{prefix}:worker:{name}")
+        if beat is None:
+            continue
+        try:
+            info = json.loads(beat)
+        except ValueError:
+            info = {}
+        info = info if isinstance(info, dict) else {}
+        info["inflight"] = sum(int(client.hlen(inflight_key(prefix, kind, name))) for kind in KINDS)
+        found[name] = info
+    return found
+
+
 def queue_depth(client: redis.Redis, prefix: str) -> dict[str, int]:
     """Waiting start messages, requests and in-flight entries over every kind."""
     depth = {"messages": 0, "requests": 0, "inflight": 0}
@@ -162,6 +247,8 @@ class Liveness:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="syndiwatch-heartbeat", daemon=True)
         self.requeued = 0
+        self.kinds: tuple[str, ...] = KINDS
+        self._since = time.time()
 
     def start(self) -> None:
         self.beat()
@@ -179,7 +266,10 @@ class Liveness:
 
     def beat(self) -> None:
         ttl_ms = max(1000, int(self.heartbeat * 1000))
-        self.client.set(f"{self.prefix}:worker:{self.worker}", "1", px=ttl_ms)
+        # What `syndiwatch status` shows of a live worker; only the key's presence counts.
+        beat = json.dumps({"host": socket.gethostname(), "pid": os.getpid(), "since": self._since,
+                           "kinds": list(self.kinds), "beat": time.time()})  # fmt: skip
+        self.client.set(f"{self.prefix}:worker:{self.worker}", beat, px=ttl_ms)
         self.client.sadd(f"{self.prefix}:workers", self.worker)
 
     def rescue(self) -> int:
@@ -234,11 +324,25 @@ class ReliablePriorityQueue(PriorityQueue):  # type: ignore[misc]
 
 
 class CanonicalDupeFilter(RFPDupeFilter):  # type: ignore[misc]
-    """The shared dupefilter, keyed by syndiwatch's canonical URL (tracking, AMP, slash)."""
+    """The shared dupefilter, keyed by syndiwatch's canonical URL (tracking, AMP, slash).
+
+    A request carrying a round budget (meta BUDGET_KEY) is let through only while
+    its round has pages left; the check and the count are one Redis script, so
+    workers racing on the last pages of a budget never overrun it.
+    """
+
+    def request_seen(self, request: Request) -> bool:
+        budget = request.meta.get(BUDGET_KEY)
+        if not budget:
+            seen: bool = super().request_seen(request)
+            return seen
+        fp = self.request_fingerprint(request)
+        keys = [self.key, str(budget["key"])]
+        verdict = int(self.server.eval(_SEEN_OR_BUDGET, 2, *keys, fp, int(budget["max"]),
+                                       ROUND_BUDGET_TTL_S))  # fmt: skip
+        if verdict == 2:
+            log.debug("%s: the round's page budget is spent; left for a later round", request.url)
+        return verdict != 0
 
     def request_fingerprint(self, request: Request) -> str:
-        try:
-            url = feeds.canonical_url(request.url)
-        except InvalidURL:
-            url = request.url
-        return hashlib.sha1(f"{request.method} {url}".encode()).hexdigest()
+        return page_fingerprint(request.url, request.method)

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from storage import Store
+from storage.operations import HealthRecord
 from storage.records import SourceRecord
 from syndiwatch import health
 from syndiwatch.config import Config
@@ -33,10 +34,17 @@ class JobOutcome:
 
 def recorded(store: Store, kind: str, body: Callable[[datetime], JobOutcome]) -> JobOutcome:
     """Run `body` as a stored run of `kind`; any exception becomes the run's error."""
+    return recorded_run(store, kind, lambda now, _run_id: body(now))
+
+
+def recorded_run(
+    store: Store, kind: str, body: Callable[[datetime, int], JobOutcome]
+) -> JobOutcome:
+    """Like recorded(), for a body that needs its run's id (a queue-mode round names it)."""
     now = utcnow()
     run_id = store.start_run(kind, now=now)
     try:
-        outcome = body(now)
+        outcome = body(now, run_id)
     except Exception as exc:  # a job must never take the daemon down; the run says why
         log.error("job %s failed: %s\n%s", kind, exc, traceback.format_exc())
         outcome = JobOutcome(error=f"{type(exc).__name__}: {exc}")
@@ -44,16 +52,24 @@ def recorded(store: Store, kind: str, body: Callable[[datetime], JobOutcome]) ->
     return outcome
 
 
-def run_source_job(store: Store, config: Config, source: SourceRecord) -> JobOutcome:
-    """Run one source (discovery) and update its health; disabled past the limit."""
+def backing_off(store: Store, source: SourceRecord) -> JobOutcome | None:
+    """The outcome of a skipped run while the source backs off (None: run it)."""
     before = store.source_health(source.id)
     if before.backoff_until is not None and before.backoff_until > utcnow():
         log.info("source %d backing off until %s", source.id, before.backoff_until.isoformat())
         return JobOutcome(stats={"skipped": "backing off"})
+    return None
+
+
+def run_source_job(store: Store, config: Config, source: SourceRecord) -> JobOutcome:
+    """Run one source (discovery) and update its health; disabled past the limit."""
+    skipped = backing_off(store, source)
+    if skipped is not None:
+        return skipped
     outcome = recorded(
         store, f"source:{source.id}", lambda now: _discover(store, config, source, now)
     )
-    _update_health(store, config, source, outcome)
+    update_health(store, config, source, outcome)
     notify_new_findings(store, config, now=utcnow())
     return outcome
 
@@ -74,29 +90,55 @@ def _discover(store: Store, config: Config, source: SourceRecord, now: datetime)
     return JobOutcome(stats, result.errors[0] if failed else None)
 
 
-def _update_health(store: Store, config: Config, source: SourceRecord, outcome: JobOutcome) -> None:
+def update_health(
+    store: Store,
+    config: Config,
+    source: SourceRecord,
+    outcome: JobOutcome,
+    *,
+    round_id: int | None = None,
+) -> None:
+    """Fold a run's outcome into the source's health (atomically); alert when it changes.
+
+    `outcome.stats` "entries" and "pages" (and "not_modified") say whether the run
+    yielded anything. With `round_id` (a queue-mode round, settled by a worker) the
+    health moves once per round however often its start message is delivered.
+    """
+    kind = (
+        health.error_kind(outcome.error, outcome.stats.get("error_kind")) if outcome.error else ""
+    )
     now = utcnow()
-    before = store.source_health(source.id)
+
+    def change(before: HealthRecord) -> tuple[HealthRecord, bool | None]:
+        if outcome.error is None:
+            stats = outcome.stats
+            entries = int(stats.get("entries", 0)) + int(stats.get("pages", 0))
+            entries += bool(stats.get("not_modified"))
+            after = health.after_success(before, entries=entries, now=now)
+            return after, True if before.disabled_at else None
+        after = health.after_failure(
+            before, source, config.schedule, error=outcome.error, kind=kind, now=now
+        )
+        return (
+            after,
+            False if after.disabled_at is not None and before.disabled_at is None else None,
+        )
+
+    settled = store.settle_source_health(
+        source.id, change, round_id=round_id, error=outcome.error, now=now
+    )
+    if settled is None:
+        return
+    before, after = settled
     if outcome.error is None:
-        stats = outcome.stats
-        entries = int(stats.get("entries", 0)) + int(stats.get("pages", 0))
-        entries += bool(stats.get("not_modified"))
-        after = health.after_success(before, entries=entries, now=now)
-        store.save_source_health(after, enabled=True if before.disabled_at else None)
         if health.is_silent(after, config.schedule) and not health.is_silent(
             before, config.schedule
         ):
             note = f"{source.url} returned no entries in {after.empty_runs} runs in a row."
             _alert(config, f"source {source.id} yields nothing", note)
         return
-    kind = health.error_kind(outcome.error)
-    after = health.after_failure(
-        before, source, config.schedule, error=outcome.error, kind=kind, now=now
-    )
-    disable = after.disabled_at is not None and before.disabled_at is None
-    store.save_source_health(after, enabled=False if disable else None)
     log.warning("source %d (%s) failed [%s]: %s", source.id, source.url, kind, outcome.error)
-    if disable:
+    if after.disabled_at is not None and before.disabled_at is None:
         note = f"{source.url} failed {after.consecutive_failures} times in a row ({kind})"
         _alert(config, f"source {source.id} disabled", f"{note}: {outcome.error}")
 

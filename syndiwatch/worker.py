@@ -2,7 +2,8 @@
 
 Runs scraper.queue_spider.QueueSpider for each kind in this process (a worker is
 a dedicated process, so Twisted's reactor runs once), matches every fetched page
-with syndiwatch.matching against the tracked stories and stores copies; entries
+with syndiwatch.matching against the tracked stories and stores copies, keeps each
+source's feed and sitemap state, and reports rounds (syndiwatch.rounds); entries
 are acknowledged on Redis only after what they produced is committed (at-least-once;
 storage's upserts make a redelivered page harmless). The schedule is the daemon's.
 """
@@ -13,8 +14,9 @@ import logging
 import os
 import socket
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import redis
 from scrapy.crawler import CrawlerProcess
@@ -27,6 +29,7 @@ from syndiwatch.config import Config, scrapy_settings
 from syndiwatch.crawl import crawl_log_level
 from syndiwatch.matching import PageMatcher
 from syndiwatch.pipeline import utcnow
+from syndiwatch.rounds import RoundBook
 from syndiwatch.shared_index import SharedIndex, publish_signatures
 
 log = logging.getLogger(__name__)
@@ -53,12 +56,14 @@ class WorkerReport:
 class _Shared:
     """What every kind of one worker shares: the store, the matcher and pending acks."""
 
-    def __init__(self, store: Store, client: redis.Redis, prefix: str, worker: str) -> None:
-        self.store, self.client, self.prefix, self.worker = store, client, prefix, worker
+    def __init__(self, store: Store, client: redis.Redis, config: Config, worker: str) -> None:
+        self.store, self.client, self.config, self.worker = store, client, config, worker
+        self.prefix = config.queue.prefix
         self.index = SharedIndex(store)
         self.matcher: PageMatcher | None = None
         self.pending: dict[str, list[str]] = {k: [] for k in KINDS}
         self.counts: Counter[str] = Counter()
+        self.rounds = RoundBook()
 
     def refresh(self) -> None:
         """Follow stories added or changed anywhere (bounded by [queue] index_refresh)."""
@@ -73,10 +78,12 @@ class _Shared:
         self.counts["pages"] += 1
         if not page.ok:
             self.counts["errors"] += 1
+            self.rounds.page(page, kind)
             log.info("%s: %s", page.request_url, page.error or f"HTTP {page.status}")
             return
         matcher = self.matcher
         if matcher is None or not matcher.articles:
+            self.rounds.page(page, kind)
             return
         matcher.now = utcnow()
         try:
@@ -84,16 +91,56 @@ class _Shared:
         except Exception:  # a hostile page must not stop the worker; say which page
             log.exception("matching %s failed", page.url)
             self.counts["errors"] += 1
+            self.rounds.page(page, kind)
+            self.rounds.error(page, kind)
             return
         self.counts["copies"] += result.copies
+        self.rounds.page(page, kind, result)
         if self.counts["pages"] % FLUSH_AFTER_PAGES == 0:
             self.flush()
 
+    def document(self, doc: FetchedPage, *, kind: str) -> None:
+        if doc.error is not None:
+            self.counts["errors"] += 1
+            log.info("%s: %s", doc.request_url, doc.error)
+        self.rounds.document(doc, kind)
+
+    def state(self, source_id: int) -> Mapping[str, Any]:
+        try:
+            source = self.store.get_source(source_id)
+        except Exception:  # the database away for a moment: fetch unconditionally this once
+            log.exception("reading the state of source %d failed", source_id)
+            return {}
+        return dict(source.state) if source is not None else {}
+
+    def save_state(
+        self,
+        source_id: int,
+        *,
+        replace: Mapping[str, Any] | None = None,
+        merge: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> None:
+        try:
+            self.store.merge_source_state(source_id, replace=replace, merge=merge)
+        except Exception:  # the next round fetches unconditionally; say which source
+            log.exception("storing the state of source %d failed", source_id)
+
+    def last_fetched(self, urls: Sequence[str]) -> Mapping[str, str]:
+        try:
+            traces = self.store.get_traces(urls)
+        except Exception:  # treat them as never fetched: the dupefilter still applies
+            log.exception("reading page traces failed")
+            return {}
+        return {
+            url: t.last_fetched.strftime("%Y-%m-%dT%H:%M:%S+00:00") for url, t in traces.items()
+        }
+
     def flush(self) -> None:
-        """Commit buffered traces, then acknowledge the entries they came from."""
+        """Commit buffered traces and round reports, then acknowledge the entries they came from."""
         try:
             if self.matcher is not None:
                 self.matcher.flush()
+            self.rounds.flush(self.store, self.config)
             for kind, ids in self.pending.items():
                 if ids:
                     acknowledge(self.client, self.prefix, kind, self.worker, ids)
@@ -110,8 +157,26 @@ class _KindSink:
     def page(self, page: FetchedPage, *, kind: str, scope: int | None) -> None:
         self.shared.page(page, kind=kind, scope=scope)
 
+    def document(self, doc: FetchedPage, *, kind: str) -> None:
+        self.shared.document(doc, kind=kind)
+
     def done(self, ack_id: str) -> None:
         self.shared.pending[self.kind].append(ack_id)
+
+    def state(self, source_id: int) -> Mapping[str, Any]:
+        return self.shared.state(source_id)
+
+    def save_state(
+        self,
+        source_id: int,
+        *,
+        replace: Mapping[str, Any] | None = None,
+        merge: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> None:
+        self.shared.save_state(source_id, replace=replace, merge=merge)
+
+    def last_fetched(self, urls: Sequence[str]) -> Mapping[str, str]:
+        return self.shared.last_fetched(urls)
 
 
 def worker_id() -> str:
@@ -140,10 +205,11 @@ def run_worker(
         raise WorkerError(f"cannot reach Redis at {queue.redis_url}: {exc}") from None
     worker = name or worker_id()
     with open_store(config.database_url) as store:
-        shared = _Shared(store, client, queue.prefix, worker)
+        shared = _Shared(store, client, config, worker)
         publish_signatures(store, now=utcnow())
         shared.refresh()
         liveness = Liveness(client, queue.prefix, worker, queue.heartbeat)
+        liveness.kinds = tuple(kinds)
         liveness.rescue()
         liveness.start()
         try:
@@ -181,7 +247,8 @@ def _crawl(
     process = CrawlerProcess(settings)
     for kind in kinds:
         sink = _KindSink(shared, kind)
-        process.crawl(QueueSpider, kind=kind, sink=sink, worker=worker, prefix=queue.prefix)
+        process.crawl(QueueSpider, kind=kind, sink=sink, worker=worker, prefix=queue.prefix,
+                      max_pages=config.crawl.max_pages)  # fmt: skip
     _every(FLUSH_EVERY_S, shared.flush)
     _every(queue.index_refresh, shared.refresh)
     process.start()

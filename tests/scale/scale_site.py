@@ -3,10 +3,14 @@
 `ScaleSite(n_articles)` serves an index, sections of 50 links and n articles, of
 which every 50th (offset 7) republishes the original story at /original.html.
 It counts every request per path, so tests can prove each page was fetched once.
+Feeds and sitemaps carry an ETag and Last-Modified and answer a matching
+If-None-Match with 304; `conditional` logs (path, If-None-Match) of every request
+for them, and paths in `failing` answer 500.
 """
 
 from __future__ import annotations
 
+import hashlib
 import random
 import threading
 from collections import Counter
@@ -109,6 +113,8 @@ class ScaleSite:
     def __init__(self, n_articles: int = 500) -> None:
         self.n = n_articles
         self.hits: Counter[str] = Counter()
+        self.conditional: list[tuple[str, str | None]] = []
+        self.failing: set[str] = set()
         self.lock = threading.Lock()
         self.pages = build_pages(n_articles)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
@@ -162,16 +168,29 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         site: ScaleSite = self.server.site  # type: ignore[attr-defined]
         path = self.path.split("?")[0]
+        asked = self.headers.get("If-None-Match")
         with site.lock:
             site.hits[path] += 1
-        body = site.pages.get(path)
-        kind = "text/html; charset=utf-8"
-        if body is None and path in site.documents:
-            body, kind = site.documents[path], "application/xml"
+            body = site.pages.get(path)
+            document = site.documents.get(path) if body is None else None
+            if document is not None:
+                site.conditional.append((path, asked))
+            failing = path in site.failing
+        kind, etag = "text/html; charset=utf-8", None
+        if document is not None:
+            body, kind = document, "application/xml"
+            etag = '"' + hashlib.sha1(document).hexdigest()[:16] + '"'
         status = 200 if body is not None else 404
         body = body if body is not None else b"not found"
+        if failing:
+            status, body = 500, b"broken"
+        elif etag is not None and asked == etag:
+            status, body = 304, b""
         self.send_response(status)
         self.send_header("Content-Type", kind)
+        if etag is not None and status in (200, 304):
+            self.send_header("ETag", etag)
+            self.send_header("Last-Modified", "Tue, 24 Nov 2026 10:00:00 GMT")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)

@@ -12,16 +12,20 @@ from scrapy import Request, Spider
 
 from scraper.redis_queue import (
     ACK_KEY,
+    BUDGET_KEY,
     CanonicalDupeFilter,
     Liveness,
     ReliablePriorityQueue,
     acknowledge,
+    budget_key,
+    budget_spent,
     enqueue,
     entry_id,
     inflight_key,
     pop_messages,
     queue_depth,
     start_key,
+    take_budget,
 )
 
 
@@ -95,3 +99,19 @@ def test_dupefilter_uses_canonical_urls(
     dupes = CanonicalDupeFilter(redis_client, key=f"{prefix}:site:dupefilter")
     assert not dupes.request_seen(Request(a))
     assert dupes.request_seen(Request(b)) is same
+
+
+def test_a_round_budget_counts_only_new_pages(redis_client: redis.Redis, prefix: str) -> None:
+    dupes = CanonicalDupeFilter(redis_client, key=f"{prefix}:site:dupefilter")
+    key = budget_key(prefix, 1, "7")
+    budget = {BUDGET_KEY: {"key": key, "max": 3}}
+    assert take_budget(redis_client, key, 3)  # the start page
+    assert not dupes.request_seen(Request("http://h.example/a", meta=budget))
+    assert dupes.request_seen(Request("http://h.example/a#x", meta=budget))  # a duplicate is free
+    assert not dupes.request_seen(Request("http://h.example/b", meta=budget))
+    assert not budget_spent(redis_client, key, 3)
+    assert dupes.request_seen(Request("http://h.example/c", meta=budget))  # over the budget
+    assert budget_spent(redis_client, key, 3)
+    assert 0 < redis_client.ttl(key) <= 24 * 3600
+    # Turned away, not marked seen: another round (or no budget) still fetches it.
+    assert not dupes.request_seen(Request("http://h.example/c"))
