@@ -11,6 +11,7 @@ import contextlib
 import logging
 import os
 import signal
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -119,6 +120,7 @@ class Daemon:
             self._install_signals()
         if not stand_by(self.leadership, self._stop, self.config.queue.leader_check):
             return 0  # stopped while standing by
+        self._record_leadership()
         self.start()
         watch, status = LeaderWatch(self.leadership, self.config.queue.leader_check), 0
         try:
@@ -137,6 +139,14 @@ class Daemon:
 
     def stop(self) -> None:
         self._stop.set()
+
+    def _record_leadership(self) -> None:
+        """Say in the database who leads since when (`syndiwatch status` shows it)."""
+        host, pid = socket.gethostname(), os.getpid()
+        try:
+            self.store.record_leader(holder=f"{host}-{pid}", host=host, pid=pid, since=utcnow())
+        except Exception:  # bookkeeping only: the lock, not this row, decides who leads
+            log.exception("could not record this daemon as the leader")
 
     def shutdown(self) -> None:
         """Stop scheduling; give running jobs the grace time, then kill their crawls."""

@@ -13,6 +13,8 @@ import logging
 import os
 import threading
 import time
+from dataclasses import dataclass
+from datetime import datetime
 
 import psycopg
 from sqlalchemy.engine import URL
@@ -161,6 +163,42 @@ class LeaderWatch:
             return True
         self._next = time.monotonic() + self.every
         return self.leadership.check()
+
+
+@dataclass(frozen=True, slots=True)
+class LockHolder:
+    """The session holding the scheduler's lock, as PostgreSQL sees it."""
+
+    application_name: str
+    pid: int | None  # the daemon's OS pid, read from its application_name
+    client_addr: str | None
+    backend_start: datetime | None
+
+
+def lock_holder(database_url: str, *, key: int = LEADER_LOCK_KEY) -> LockHolder | None:
+    """Who holds the scheduler's lock now (pg_locks + pg_stat_activity); None: nobody.
+
+    Raises psycopg.Error when the server cannot be asked; None on SQLite too.
+    """
+    url = parse_url(database_url)
+    if url.get_backend_name() != "postgresql":
+        return None
+    libpq = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(libpq, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S) as conn:
+        row = conn.execute(
+            "SELECT a.application_name, host(a.client_addr), a.backend_start FROM pg_locks l "
+            "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' "
+            "AND l.granted AND l.database = (SELECT oid FROM pg_database "
+            "WHERE datname = current_database()) "
+            "AND ((l.classid::bigint << 32) | l.objid::bigint) = %s",
+            (key,),
+        ).fetchone()
+    if row is None:
+        return None
+    name = str(row[0] or "")
+    tail = name.rsplit("-", 1)[-1]
+    pid = int(tail) if name.startswith("syndiwatch-leader-") and tail.isdigit() else None
+    return LockHolder(name, pid, str(row[1]) if row[1] else None, row[2])
 
 
 def _connect(url: URL) -> psycopg.Connection[tuple[object, ...]]:

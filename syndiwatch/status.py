@@ -1,8 +1,9 @@
 """What `syndiwatch status` shows (and the web UI can reuse): schedule, last runs, sick sources.
 
 Builds one StatusReport from the store — APScheduler's persistent job table,
-the run history and source health — without starting a scheduler. Renders it
-as text or JSON; nothing here writes.
+the run history and source health — without starting a scheduler, plus the
+cluster (syndiwatch.cluster) when `[queue] redis_url` is set. Renders it as text
+or JSON; nothing here writes.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from storage import Store
 from syndiwatch import health
+from syndiwatch.cluster import ClusterStatus, build_cluster, render_cluster
 from syndiwatch.config import Config
 from syndiwatch.scheduling import source_interval
 
@@ -46,6 +48,7 @@ class StatusReport:
     unhealthy: tuple[SourceProblem, ...] = ()
     recent_runs: tuple[dict[str, Any], ...] = ()
     notices: dict[str, int] = field(default_factory=dict)
+    cluster: ClusterStatus | None = None  # only with [queue] redis_url
 
 
 def build_status(store: Store, config: Config, *, now: datetime, runs: int = 10) -> StatusReport:
@@ -66,7 +69,8 @@ def build_status(store: Store, config: Config, *, now: datetime, runs: int = 10)
     counts: dict[str, int] = {}
     for notice in store.list_notices(500):
         counts[notice.status] = counts.get(notice.status, 0) + 1
-    return StatusReport(now, tuple(jobs), _unhealthy(store, config, sources, now), recent, counts)
+    return StatusReport(now, tuple(jobs), _unhealthy(store, config, sources, now), recent, counts,
+                        build_cluster(store, config))  # fmt: skip
 
 
 def _describe(job_id: str, sources: dict[int, Any]) -> str:
@@ -130,11 +134,16 @@ def render_text(report: StatusReport) -> str:
     if report.notices:
         shown = ", ".join(f"{k} {v}" for k, v in sorted(report.notices.items()))
         lines += ["", f"Notifications: {shown}"]
+    if report.cluster is not None:
+        lines += render_cluster(report.cluster, _when)
     return "\n".join(lines)
 
 
 def render_json(report: StatusReport) -> str:
-    return json.dumps(asdict(report), default=_json_default, indent=2, ensure_ascii=False)
+    data = asdict(report)
+    if data["cluster"] is None:  # without a queue the JSON is as it always was
+        del data["cluster"]
+    return json.dumps(data, default=_json_default, indent=2, ensure_ascii=False)
 
 
 def _json_default(value: Any) -> Any:

@@ -7,6 +7,7 @@ source's health; `[crawl] max_pages` holds across two workers.
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import time
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from click.testing import CliRunner
 from scale_cli import run_cli, start_cli, write_cluster_config
 from scale_site import ScaleSite
 
@@ -22,9 +24,11 @@ from drift.normalise import normalise
 from scraper.redis_queue import queue_depth
 from storage import open_store
 from storage.records import RunRecord, SourceRecord
+from syndiwatch.cli import main
 from syndiwatch.config import load_config
 from syndiwatch.enqueue import enqueue_source
 from syndiwatch.pipeline import utcnow
+from syndiwatch.status import build_status, render_json, render_text
 
 DEADLINE_S = 40
 
@@ -217,3 +221,35 @@ def test_max_pages_holds_across_two_workers(
         assert second.stats["pages"] == limit
     finally:
         cluster.close()
+
+
+def test_status_shows_the_cluster(cluster: Cluster, pg_url: str, redis_client: redis.Redis) -> None:
+    cluster.start_workers(1, "--kind", "url")
+    daemon = start_cli(cluster.path, pg_url, cluster.tmp / "daemon.log", "daemon")
+    try:
+        _wait(lambda: cluster.store.last_leader() is not None, "the leader to be recorded")
+        _wait(lambda: redis_client.exists(f"{cluster.config.queue.prefix}:worker:w0"),
+              "the worker's heartbeat")  # fmt: skip
+        report = build_status(cluster.store, cluster.config, now=utcnow())
+    finally:
+        _stop(daemon)
+    shown = json.loads(render_json(report))
+    assert {"now", "jobs", "unhealthy", "recent_runs", "notices"} <= set(shown)
+    leader = shown["cluster"]["leader"]
+    assert (leader["pid"], leader["lock"]) == (daemon.pid, "held")
+    assert leader["since"]
+    assert set(shown["cluster"]["queue"]) == {"feed", "sitemap", "site", "url"}
+    assert shown["cluster"]["workers"]["w0"]["kinds"] == ["url"]
+    text = render_text(report)
+    assert f"leader: {leader['holder']}" in text
+    assert "w0 (host" in text
+
+
+def test_status_without_a_queue_has_no_cluster(tmp_path: Path) -> None:
+    database = f"sqlite:///{tmp_path / 'one.db'}"
+    runner = CliRunner()
+    shown = runner.invoke(main, ["--database", database, "status", "--format", "json"])
+    assert shown.exit_code == 0, shown.output
+    assert set(json.loads(shown.output)) == {"now", "jobs", "unhealthy", "recent_runs", "notices"}
+    text = runner.invoke(main, ["--database", database, "status"])
+    assert "Cluster" not in text.output
