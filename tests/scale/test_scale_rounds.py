@@ -253,3 +253,16 @@ def test_status_without_a_queue_has_no_cluster(tmp_path: Path) -> None:
     assert set(json.loads(shown.output)) == {"now", "jobs", "unhealthy", "recent_runs", "notices"}
     text = runner.invoke(main, ["--database", database, "status"])
     assert "Cluster" not in text.output
+
+
+def test_status_says_when_redis_is_unreachable(tmp_path: Path) -> None:
+    config = tmp_path / "away.toml"
+    config.write_text('[queue]\nredis_url = "redis://127.0.0.1:1/0"\n', encoding="utf-8")
+    with open_store(f"sqlite:///{tmp_path / 'one.db'}") as store:
+        store.record_leader(holder="db1-7", host="db1", pid=7, since=utcnow())
+        report = build_status(store, load_config(config, store.url), now=utcnow())
+    assert report.cluster is not None
+    assert report.cluster.leader is not None
+    assert (report.cluster.leader["pid"], report.cluster.leader["lock"]) == (7, "single node")
+    assert report.cluster.errors[0].startswith("cannot reach Redis at redis://127.0.0.1:1/0")
+    assert "! cannot reach Redis" in render_text(report)
