@@ -123,7 +123,8 @@ def settle_health(
     start message settles it once; its error becomes the run's. None: already
     settled, or the source or run is gone.
     """
-    if session.get(Source, source_id) is None:
+    # The source row's lock serialises settlements of one source, also before it has health.
+    if session.get(Source, source_id, with_for_update=True) is None:
         return None
     if round_id is not None:
         outcome = "failed" if error else "ok"
@@ -131,7 +132,7 @@ def settle_health(
             return None
         if error:
             rounds.fail_run(session, round_id, error)
-    row = session.get(SourceHealth, source_id, with_for_update=True)
+    row = session.get(SourceHealth, source_id)
     before = _health_record(row) if row is not None else HealthRecord(source_id)
     after, enabled = change(before)
     save_health(session, after, enabled)

@@ -80,6 +80,28 @@ def test_a_round_settles_once(store: Store, t0) -> None:
     assert store.source_health(source_id).consecutive_failures == 2
 
 
+def test_concurrent_rounds_of_one_source_all_count(store: Store, db_url: str, t0) -> None:
+    source_id, first = _source_and_run(store, t0)
+    runs = [first] + [_source_and_run(store, t0)[1] for _ in range(WRITERS - 1)]
+    stores = [open_store(db_url) for _ in range(WRITERS)]
+    barrier = threading.Barrier(WRITERS)
+
+    def settle(n: int) -> None:
+        barrier.wait()
+        stores[n].settle_source_health(
+            source_id, lambda h: (replace(h, total_runs=h.total_runs + 1), None),
+            round_id=runs[n], now=t0,
+        )  # fmt: skip
+
+    try:
+        with ThreadPoolExecutor(WRITERS) as pool:
+            list(pool.map(settle, range(WRITERS)))
+    finally:
+        for s in stores:
+            s.close()
+    assert store.source_health(source_id).total_runs == WRITERS
+
+
 def test_settling_can_disable_the_source(store: Store, t0) -> None:
     source_id, run_id = _source_and_run(store, t0)
     disabled = store.settle_source_health(
