@@ -334,7 +334,9 @@ class ChangeProbe:
     `version()` returns a token that changes whenever any connection commits a
     write, or None when that cannot be known (in-memory SQLite, errors). On
     SQLite it reads `PRAGMA data_version` on a connection of its own (the value
-    moves with other connections' commits); on PostgreSQL the WAL insert position.
+    moves with other connections' commits); on PostgreSQL the WAL insert position,
+    which is the server's: writes to other databases of the server move it too, so
+    the token may change with nothing new here (a cache keyed on it is conservative).
     """
 
     def __init__(self, engine: Engine) -> None:

@@ -33,7 +33,8 @@ def test_store_reports_a_new_version_after_a_commit(desk: DeskData) -> None:
     with open_store(desk.url) as reader, open_store(desk.url) as writer:
         before = reader.data_version()
         assert before is not None
-        assert reader.data_version() == before
+        if desk.url.startswith("sqlite"):  # PostgreSQL's moves with the whole server's writes
+            assert reader.data_version() == before
         writer.add_story("https://news.example/another", now=T0)
         assert reader.data_version() != before
 
@@ -44,7 +45,9 @@ def test_version_is_read_from_any_thread(desk: DeskData) -> None:
     with open_store(desk.url) as store, ThreadPoolExecutor(4) as pool:
         versions = list(pool.map(lambda _: store.data_version(), range(8)))
     assert None not in versions
-    assert len(set(versions)) == 1
+    if desk.url.startswith("sqlite"):
+        # PostgreSQL's token is the server's WAL position: other databases' writes move it.
+        assert len(set(versions)) == 1
 
 
 def test_memory_database_is_never_cached() -> None:

@@ -122,7 +122,10 @@ def test_data_version_moves_with_every_commit(store: Store) -> None:
     with open_store(store.url) as other:
         before = store.data_version()
         assert before is not None
-        assert store.data_version() == before
+        if store.url.startswith("sqlite"):
+            # PostgreSQL's token is the server's WAL position, which writes to other
+            # databases of the server move too (the desk's cache is then conservative).
+            assert store.data_version() == before
         other.add_story("https://news.example/other", now=T0)
         after = store.data_version()
         assert after != before
