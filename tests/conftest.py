@@ -2,7 +2,7 @@
 
 `demo_sites` is one server set for the whole session (never mutate it);
 `fresh_sites` is a private set for a test that overrides or removes pages.
-`database_url` is the test database (SQLite, or PostgreSQL in CI's second leg).
+`database_url` is the test database: each test using it runs on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -32,43 +32,67 @@ def fresh_sites() -> Iterator[DemoSites]:
         yield sites
 
 
-# The test database: SQLite by default; PostgreSQL when SYNDIWATCH_TEST_DATABASE_URL names a
-# server (scripts/check runs the tests marked `db` a second time that way). Each test gets
-# a database of its own on that server, dropped afterwards.
-TEST_DATABASE_ENV = "SYNDIWATCH_TEST_DATABASE_URL"
+# The test database. Every test that takes `database_url` (or another fixture built on
+# `database_kind`) runs twice: on SQLite and on PostgreSQL (the server that
+# SYNDIWATCH_TEST_POSTGRES_URL names, by default the local one). Each test gets a database
+# of its own on that server, dropped afterwards. The PostgreSQL variants are marked
+# `postgres`: skipped when the server is down, a failure on CI.
+POSTGRES_ENV = "SYNDIWATCH_TEST_POSTGRES_URL"
+DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+DATABASE_KINDS = ("sqlite", pytest.param("postgresql", marks=pytest.mark.postgres))
 
 
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Mark every test that runs on a database kind as `db` (so `-m db` selects them)."""
+    if "database_kind" in getattr(item, "fixturenames", ()):
+        item.add_marker(pytest.mark.db)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's own reordering
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test that uses `database_url` or `new_database` as `db` (the PostgreSQL
-    leg selects them)."""
-    for item in items:
-        if {"database_url", "new_database"} & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.db)
+    """Put the `slow` tests first: a parallel run (pytest -n) then hands them out before
+    the short ones, and does not end waiting on one long test. Their SQLite variants
+    come before their PostgreSQL ones, so the two variants of one long test are not
+    handed to the same worker together."""
+
+    def order(item: pytest.Item) -> tuple[bool, bool]:
+        slow = item.get_closest_marker("slow") is not None
+        on_postgres = getattr(item, "callspec", None) is not None and (
+            item.callspec.params.get("database_kind") == "postgresql"  # type: ignore[attr-defined]
+        )
+        return (not slow, slow and on_postgres)
+
+    items.sort(key=order)
 
 
-def database_server() -> str | None:
-    """The PostgreSQL server of the second leg (TEST_DATABASE_ENV), or None for SQLite."""
-    return os.environ.get(TEST_DATABASE_ENV) or None
+def postgres_server() -> str:
+    """The PostgreSQL server the `postgresql` variants create their databases on."""
+    return os.environ.get(POSTGRES_ENV) or DEFAULT_POSTGRES_URL
+
+
+@pytest.fixture(params=DATABASE_KINDS)
+def database_kind(request: pytest.FixtureRequest) -> str:
+    """ "sqlite" or "postgresql": the engine this variant of the test runs on."""
+    return str(request.param)
 
 
 @contextmanager
-def scoped_database(sqlite_path: Path, template: str | None = None) -> Iterator[str]:
+def scoped_database(sqlite_path: Path, kind: str, template: str | None = None) -> Iterator[str]:
     """A URL of an empty database: `sqlite_path`, or a fresh PostgreSQL database.
 
     For fixtures of any scope; `template` (PostgreSQL only) names a database to copy.
     """
-    server = database_server()
-    if server is None:
+    if kind == "sqlite":
         yield f"sqlite:///{sqlite_path}"
         return
-    with fresh_postgres_database(server, template=template) as url:
+    with fresh_postgres_database(postgres_server(), template=template) as url:
         yield url
 
 
 @pytest.fixture
-def database_url(tmp_path: Path) -> Iterator[str]:
-    """A URL of an empty database for one test (see TEST_DATABASE_ENV)."""
-    with scoped_database(tmp_path / "syndiwatch.db") as url:
+def database_url(tmp_path: Path, database_kind: str) -> Iterator[str]:
+    """A URL of an empty database for one test, on each engine in turn."""
+    with scoped_database(tmp_path / "syndiwatch.db", database_kind) as url:
         yield url
 
 
@@ -113,15 +137,15 @@ def new_postgres_database() -> Callable[[str], AbstractContextManager[str]]:
 
 @pytest.fixture(scope="session")
 def new_database() -> Callable[..., AbstractContextManager[str]]:
-    """`with new_database(sqlite_path, template=None) as url:` for fixtures of wider scope.
+    """`with new_database(sqlite_path, kind, template=None) as url:` for wider-scoped fixtures.
 
-    SQLite at `sqlite_path` in the first leg, a fresh PostgreSQL database in the second
-    (tests using it should also take `database_url` or be marked `db` to run there).
+    `kind` is a test's `database_kind`: fixtures shared by many tests keep one database per
+    kind (see tests/web/conftest.py).
     """
     return scoped_database
 
 
-@pytest.fixture(scope="session")
-def on_postgres() -> bool:
-    """True in the PostgreSQL leg."""
-    return database_server() is not None
+@pytest.fixture
+def on_postgres(database_kind: str) -> bool:
+    """True in a test's PostgreSQL variant."""
+    return database_kind == "postgresql"

@@ -42,6 +42,7 @@ def test_metric_matches_the_benchmark_definition() -> None:
     assert sc.f1 == pytest.approx(2 * 0.75 * (2 / 3) / (0.75 + 2 / 3))
 
 
+@pytest.mark.slow
 def test_extraction_keeps_its_floors() -> None:
     bench = load_bench()
     root = bench.data_dir()

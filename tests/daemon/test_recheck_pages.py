@@ -67,6 +67,7 @@ def test_blocked_pages_are_failures_and_gone_pages_removals(
     assert "lifecycle.copy_removed" in [f.finding.code for f in metro.findings]
 
 
+@pytest.mark.slow
 def test_noise_is_not_an_edit_and_a_flip_flop_is_reported_once(
     setup: tuple[DemoSites, Store, Config],
 ) -> None:

@@ -21,6 +21,7 @@ def hook() -> Iterator[HookServer]:
     server.close()
 
 
+@pytest.mark.slow
 def test_run_once_notifies_each_new_high_copy_once(
     tmp_path: Path, database_url: str, demo_sites: DemoSites, hook: HookServer
 ) -> None:

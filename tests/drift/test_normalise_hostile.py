@@ -69,6 +69,7 @@ def test_deeply_nested_page() -> None:
     check(inline)
 
 
+@pytest.mark.slow
 def test_five_megabyte_page() -> None:
     para = "<p>Item {} of the committee's budget was agreed after a long debate.</p>"
     block = "".join(para.format(i) for i in range(40)) + "<div class='ad'>" + "x" * 200 + "</div>"

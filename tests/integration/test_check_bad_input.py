@@ -47,6 +47,7 @@ def test_original_that_is_not_an_article(cli: CliRun, bad_site: BadSite) -> None
     assert "is not an article" in _error_line(proc.stderr)
 
 
+@pytest.mark.slow
 def test_unreachable_original(cli: CliRun) -> None:
     proc = cli("check", f"http://127.0.0.1:{_closed_port()}/story", "http://127.0.0.1:9/x")
     assert proc.returncode == 1
@@ -90,6 +91,7 @@ def test_database_unavailable(tmp_path: Path) -> None:
     assert "127.0.0.1" in line
 
 
+@pytest.mark.slow
 def test_bad_copies_are_reported_and_nothing_stored_is_lost(
     cli: CliRun, demo_sites: DemoSites, bad_site: BadSite
 ) -> None:

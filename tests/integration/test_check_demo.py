@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, ExitStack
 from typing import Any
 
 import pytest
@@ -15,20 +15,36 @@ from syndiwatch.demo.server import DemoSites
 
 
 @pytest.fixture(scope="module")
-def demo_report(
+def demo_reports(
     demo_sites: DemoSites,
     tmp_path_factory: pytest.TempPathFactory,
     new_database: Callable[..., AbstractContextManager[str]],
-) -> Iterator[dict[str, Any]]:
-    """One `check` of the demo pages for the module (PostgreSQL in the second leg)."""
-    tmp = tmp_path_factory.mktemp("check")
-    with new_database(tmp / "demo.db") as database:
-        proc = run_cli(
-            "check", demo_sites.original_url, *demo_sites.candidate_urls, "--format", "json",
-            config=write_config(tmp / "syndiwatch.toml"), database=database, cwd=tmp,
-        )  # fmt: skip
-        assert proc.returncode == 0, proc.stderr
-        yield {"json": json.loads(proc.stdout), "stderr": proc.stderr}
+) -> Iterator[Callable[[str], dict[str, Any]]]:
+    """One `check` of the demo pages per database kind for the module, run when first asked."""
+    made: dict[str, dict[str, Any]] = {}
+    with ExitStack() as stack:
+
+        def report(kind: str) -> dict[str, Any]:
+            if kind not in made:
+                tmp = tmp_path_factory.mktemp("check")
+                database = stack.enter_context(new_database(tmp / "demo.db", kind))
+                proc = run_cli(
+                    "check", demo_sites.original_url, *demo_sites.candidate_urls,
+                    "--format", "json", config=write_config(tmp / "syndiwatch.toml"),
+                    database=database, cwd=tmp,
+                )  # fmt: skip
+                assert proc.returncode == 0, proc.stderr
+                made[kind] = {"json": json.loads(proc.stdout), "stderr": proc.stderr}
+            return made[kind]
+
+        yield report
+
+
+@pytest.fixture
+def demo_report(
+    demo_reports: Callable[[str], dict[str, Any]], database_kind: str
+) -> dict[str, Any]:
+    return demo_reports(database_kind)
 
 
 def _copies(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -102,6 +118,7 @@ def test_number_change_evidence(demo_sites: DemoSites, demo_report: dict[str, An
         assert {"from", "to"} <= f["evidence"]["detail"].keys()
 
 
+@pytest.mark.slow
 def test_second_check_adds_nothing(demo_sites: DemoSites, cli: CliRun) -> None:
     urls = [demo_sites.original_url, *demo_sites.copy_urls[:3]]
     first = cli("check", *urls, "--format", "json")

@@ -2,8 +2,7 @@
 
 Several processes, released together by a barrier, record the same copy (snapshot,
 analysis, findings, trace) and publish the same story signature; afterwards each
-exists once. Runs on the `database_url` of the leg (SQLite, or PostgreSQL in CI's
-second leg) and always on PostgreSQL too.
+exists once. Each test runs on SQLite and on PostgreSQL (`database_url`).
 """
 
 from __future__ import annotations
@@ -28,8 +27,6 @@ ORIGINAL_URL = "https://news.example/2026/11/port-strike"
 COPY_URL = "https://republisher.example/a/7"
 ORIGINAL_HTML = article_html("Port strike", ORIGINAL_PARAS, byline="Jane Doe").encode()
 COPY_HTML = article_html("Strike at the port", ORIGINAL_PARAS[:6], byline="Staff").encode()
-
-pytestmark = pytest.mark.db
 
 
 def _record_copy(
@@ -96,14 +93,10 @@ def _assert_once(url: str) -> None:
         assert index.versions == {copy.story_id: 1}  # four publishers, one version
 
 
+@pytest.mark.slow
 def test_processes_record_the_same_copy_once(database_url: str) -> None:
     _all_at_once(database_url)
     _assert_once(database_url)
-
-
-def test_processes_record_the_same_copy_once_on_postgresql(pg_url: str) -> None:
-    _all_at_once(pg_url)
-    _assert_once(pg_url)
 
 
 def test_shared_index_follows_stories_added_elsewhere(database_url: str) -> None:

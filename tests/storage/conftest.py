@@ -34,7 +34,7 @@ def postgres_database() -> Iterator[str]:
     if reason is not None:
         message = f"PostgreSQL at {server} is unreachable: {reason}"
         if must_have_postgres():
-            pytest.fail(f"{message} (CI requires the PostgreSQL leg)", pytrace=False)
+            pytest.fail(f"{message} (CI requires it)", pytrace=False)
         pytest.skip(message)
     url = create_database(server)
     yield url

@@ -1,5 +1,5 @@
 """Review desk fixtures: a pipeline-filled database per test, and clients over it.
-The database is SQLite, or PostgreSQL in CI's second leg (see tests/conftest.py).
+Each test runs on SQLite and on PostgreSQL (`database_kind`, tests/conftest.py).
 
 The data and helpers live in deskdata.py (importable by the test modules).
 `any_store` is an empty store on SQLite and on PostgreSQL, for the desk's
@@ -11,7 +11,7 @@ from __future__ import annotations
 import shutil
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import replace
 from pathlib import Path
 
@@ -40,23 +40,37 @@ NewDatabase = Callable[..., AbstractContextManager[str]]
 
 
 @pytest.fixture(scope="session")
-def desk_template(
+def desk_templates(
     demo_sites: DemoSites, tmp_path_factory: pytest.TempPathFactory, new_database: NewDatabase
-) -> Iterator[DeskData]:
-    """The filled database, once per session (PostgreSQL: a template database)."""
-    with new_database(tmp_path_factory.mktemp("desk") / "desk.db") as url:
-        with open_store(url) as store:
-            data = fill_desk(store, demo_sites)
-        yield replace(data, url=url)
+) -> Iterator[Callable[[str], DeskData]]:
+    """The filled database of each kind, made once per session when first asked for
+    (PostgreSQL: a template database)."""
+    made: dict[str, DeskData] = {}
+    with ExitStack() as stack:
+
+        def template(kind: str) -> DeskData:
+            if kind not in made:
+                path = tmp_path_factory.mktemp("desk") / "desk.db"
+                url = stack.enter_context(new_database(path, kind))
+                with open_store(url) as store:
+                    made[kind] = replace(fill_desk(store, demo_sites), url=url)
+            return made[kind]
+
+        yield template
+
+
+@pytest.fixture
+def desk_template(desk_templates: Callable[[str], DeskData], database_kind: str) -> DeskData:
+    return desk_templates(database_kind)
 
 
 @pytest.fixture
 def desk(
-    desk_template: DeskData, tmp_path: Path, new_database: NewDatabase, on_postgres: bool
+    desk_template: DeskData, tmp_path: Path, new_database: NewDatabase, database_kind: str
 ) -> Iterator[DeskData]:
     """A private copy of the filled database for one test."""
-    if on_postgres:
-        with new_database(tmp_path / "desk.db", template=desk_template.url) as url:
+    if database_kind == "postgresql":
+        with new_database(tmp_path / "desk.db", database_kind, template=desk_template.url) as url:
             yield replace(desk_template, url=url)
         return
     path = tmp_path / "desk.db"
@@ -90,7 +104,7 @@ def desk_postgres() -> Iterator[str]:
     if reason is not None:
         message = f"PostgreSQL at {server} is unreachable: {reason}"
         if must_have_postgres():
-            pytest.fail(f"{message} (CI requires the PostgreSQL leg)", pytrace=False)
+            pytest.fail(f"{message} (CI requires it)", pytrace=False)
         pytest.skip(message)
     url = create_database(server, prefix="syndiwatch_desk_test")
     yield url

@@ -29,7 +29,7 @@ NUMBER_SITE = "coastal"
 
 @dataclass(frozen=True)
 class DeskData:
-    url: str  # the database: SQLite, or PostgreSQL in the second leg
+    url: str  # the database: SQLite or PostgreSQL (the test's database_kind)
     story_id: int
     original_url: str
     copy_ids: dict[str, int]  # site key (or "hostile") -> copy id
