@@ -100,6 +100,13 @@ def test_hanging_site_and_crashing_crawls_do_not_stop_the_daemon(
     try:
         _hanging_site_times_out(db_url, copies)
         _crashing_crawls_fail_their_jobs(db_url, copies, flag)
+        # While the flag existed the hanging source's crawls crashed too; its next run
+        # without the flag hangs again, so wait for that timeout before reading status.
+        wait_for(
+            "the hanging source timing out again",
+            lambda: _last_error_kind(db_url, 3) == "timeout",
+            60,
+        )
         status = subprocess.run(
             [sys.executable, "-m", "syndiwatch", "--config", str(config), "--database", db_url,
              "status"], capture_output=True, text=True, check=True, cwd=tmp_path,
@@ -142,6 +149,11 @@ def _crashing_crawls_fail_their_jobs(db_url: str, copies: set[str], flag: Path) 
     flag.unlink()
     wait_for("fetch_failed cleared", lambda: not fetch_failed(db_url), 90)
     wait_for("source 1 healthy again", lambda: _healthy(db_url, 1), 60)
+
+
+def _last_error_kind(db_url: str, source_id: int) -> str | None:
+    with store_at(db_url) as store:
+        return store.source_health(source_id).last_error_kind
 
 
 def _healthy(db_url: str, source_id: int) -> bool:
