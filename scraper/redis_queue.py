@@ -331,6 +331,10 @@ class CanonicalDupeFilter(RFPDupeFilter):  # type: ignore[misc]
     workers racing on the last pages of a budget never overrun it.
     """
 
+    def __init__(self, server: redis.Redis, key: str, debug: bool = False) -> None:
+        super().__init__(server, key, debug)
+        self._seen_or_budget = server.register_script(_SEEN_OR_BUDGET)  # EVALSHA, body once
+
     def request_seen(self, request: Request) -> bool:
         budget = request.meta.get(BUDGET_KEY)
         if not budget:
@@ -338,8 +342,7 @@ class CanonicalDupeFilter(RFPDupeFilter):  # type: ignore[misc]
             return seen
         fp = self.request_fingerprint(request)
         keys = [self.key, str(budget["key"])]
-        verdict = int(self.server.eval(_SEEN_OR_BUDGET, 2, *keys, fp, int(budget["max"]),
-                                       ROUND_BUDGET_TTL_S))  # fmt: skip
+        verdict = int(self._seen_or_budget(keys, [fp, int(budget["max"]), ROUND_BUDGET_TTL_S]))
         if verdict == 2:
             log.debug("%s: the round's page budget is spent; left for a later round", request.url)
         return verdict != 0
