@@ -5,13 +5,15 @@ in a crawl child, matching in the parent) as the baseline, then the same crawl
 through the shared Redis queue with 1 and with 2 workers; the Redis cost per
 request alone (push, pop, ack, dupefilter); the PostgreSQL write rate of the rows
 a worker writes. Prints a Markdown table and a projection to 10 and 100 workers.
-Usage: .venv/bin/python bench/scale.py [--pages 2000]
+Usage: .venv/bin/python bench/scale.py [--pages 2000] [--repeat 3]
+(with --repeat, every figure is the median of the runs: shared cores are noisy).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,6 +34,7 @@ from scrapy import Request, Spider  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from scraper.redis_queue import (  # noqa: E402
+    BUDGET_KEY,
     CanonicalDupeFilter,
     ReliablePriorityQueue,
     acknowledge,
@@ -180,8 +183,12 @@ def _redis_cpu_s(client: redis.Redis) -> float:
     return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
 
 
-def redis_cost(n: int = 5000) -> tuple[float, float]:
-    """Per request (dupefilter, push, reliable pop, ack): client µs, Redis server CPU µs."""
+def redis_cost(n: int = 5000, *, budget: bool = False) -> tuple[float, float]:
+    """Per request (dupefilter, push, reliable pop, ack): client µs, Redis server CPU µs.
+
+    With `budget`, each request carries a round's page budget (`[crawl] max_pages`), so
+    the dupefilter is the script that checks it and counts the page in one call.
+    """
     client = redis.Redis.from_url(REDIS)
     server0 = _redis_cpu_s(client)
     prefix = f"swbench{uuid.uuid4().hex[:8]}"
@@ -189,7 +196,8 @@ def redis_cost(n: int = 5000) -> tuple[float, float]:
     spider.crawler = type("C", (), {"settings": {"SYNDIWATCH_WORKER_ID": "b"}})()  # type: ignore[assignment]
     queue = ReliablePriorityQueue(client, spider, f"{prefix}:site:requests")
     dupes = CanonicalDupeFilter(client, key=f"{prefix}:site:dupefilter")
-    requests = [Request(f"http://127.0.0.1/a/{i}.html") for i in range(n)]
+    meta = {BUDGET_KEY: {"key": f"{prefix}:budget:1:r", "max": n}} if budget else {}
+    requests = [Request(f"http://127.0.0.1/a/{i}.html", meta=dict(meta)) for i in range(n)]
     t0 = time.perf_counter()
     for r in requests:
         if not dupes.request_seen(r):
@@ -230,6 +238,7 @@ def main() -> None:
     global BENCH_WWW
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=2000, help="articles on the site")
+    parser.add_argument("--repeat", type=int, default=1, help="runs; each figure is the median")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
@@ -238,10 +247,23 @@ def main() -> None:
         server_name, handle = start_server(tmp, BENCH_WWW, port := free_port())
         base = f"http://127.0.0.1:{port}"
         try:
-            figures = measure(tmp, base, expected)
+            runs = [measure(tmp, base, expected) for _ in range(max(1, args.repeat))]
         finally:
             stop_server(handle)
-    report(figures, server_name, expected, os.cpu_count() or 1)
+    if len(runs) > 1:
+        print(f"median of {len(runs)} runs per figure")
+    report(median_figures(runs), server_name, expected, os.cpu_count() or 1)
+
+
+def median_figures(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each figure (a number or a tuple of numbers per key) as the median over the runs."""
+
+    def median(values: list[Any]) -> Any:
+        if isinstance(values[0], tuple):
+            return tuple(statistics.median(column) for column in zip(*values, strict=True))
+        return statistics.median(values)
+
+    return {key: median([run[key] for run in runs]) for key in runs[0]}
 
 
 def measure(tmp: Path, base: str, expected: int) -> dict[str, Any]:
@@ -252,7 +274,8 @@ def measure(tmp: Path, base: str, expected: int) -> dict[str, Any]:
     return {"plain": (plain_s, plain_pages), "one": (one_s, one_pages), "two": (two_s, two_pages),
             "cpu_ms": (one_cpu / one_pages * 1000, two_cpu / two_pages * 1000),
             "load": (load, os.getloadavg()[0]),
-            "redis_us": redis_cost(), "pg_rows_s": pg_write_rate()}  # fmt: skip
+            "redis_us": redis_cost(), "redis_budget_us": redis_cost(budget=True),
+            "pg_rows_s": pg_write_rate()}  # fmt: skip
 
 
 def report(f: dict[str, Any], server: str, expected: int, cores: int) -> None:
@@ -272,11 +295,14 @@ def report(f: dict[str, Any], server: str, expected: int, cores: int) -> None:
     client_us, server_us = f["redis_us"]
     print(f"Redis per request (dupefilter + push + pop + ack): {client_us:.0f} µs at the client,"
           f" {server_us:.0f} µs of Redis server CPU")  # fmt: skip
+    budget_client, budget_server = f["redis_budget_us"]
+    print(f"  with a round's page budget (max_pages; one script call): {budget_client:.0f} µs"
+          f" at the client, {budget_server:.0f} µs of Redis server CPU")  # fmt: skip
     print(f"PostgreSQL trace writes (batches of 100): {f['pg_rows_s']:.0f} rows/s")
     cpu1, cpu2 = f["cpu_ms"]
     print(f"worker CPU per page: {cpu1:.1f} ms (1 worker), {cpu2:.1f} ms (2 workers)")
     per_worker = 1000 / cpu1  # pages/s of one worker with a core of its own
-    redis_cap = 1e6 / server_us  # requests/s one Redis core serves
+    redis_cap = 1e6 / max(server_us, budget_server)  # requests/s one Redis core serves
     for n in (10, 100):
         demand = n * per_worker
         cap = min(demand, f["pg_rows_s"], redis_cap)
