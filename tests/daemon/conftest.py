@@ -56,3 +56,23 @@ def ops_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]
 @pytest.fixture
 def t0() -> datetime:
     return datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+
+
+LOG_TAIL_LINES = 80
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> object:
+    """A failed daemon test shows the tail of every daemon log in its tmp_path.
+
+    The daemons run in subprocesses that log to files there; without this a timed-out
+    wait says what did not happen but not what the daemon was doing instead.
+    """
+    report = yield
+    if call.when == "call" and report.failed:
+        tmp_path = getattr(item, "funcargs", {}).get("tmp_path")
+        for log in sorted(Path(tmp_path).glob("*.log")) if tmp_path else []:
+            lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+            tail = "\n".join(lines[-LOG_TAIL_LINES:])
+            report.sections.append((f"{log.name} (last {LOG_TAIL_LINES} lines)", tail))
+    return report
