@@ -154,6 +154,13 @@ class OperationsVerbs:
         )
         return result
 
+    def queue_alert(
+        self, *, title: str, body: str, codes: Sequence[str], now: datetime
+    ) -> NoticeRecord:
+        """Queue an operator alert in the notification outbox (delivered like any notice)."""
+        result: NoticeRecord = self._write(outbox.queue_alert, title, body, tuple(codes), utc(now))
+        return result
+
     def claim_notices(
         self, *, now: datetime, lease: timedelta = timedelta(minutes=5), limit: int = 50
     ) -> list[NoticeRecord]:

@@ -26,7 +26,8 @@ CITED_SNAPSHOT_KEYS = ("snapshot", "from_snapshot", "to_snapshot")
 
 @dataclass(frozen=True, slots=True)
 class NoticeRecord:
-    """One notification to send: a copy's new high-severity findings, grouped."""
+    """One notification to send: a copy's new high-severity findings, grouped, or an
+    operator alert about a source (`copy_id` None, `codes` such as `source.disabled`)."""
 
     id: int
     copy_id: int | None
@@ -89,6 +90,23 @@ def _queue_one(
     session.add(notice)
     session.flush()
     session.add_all(NoticedFinding(finding_id=r.id, notice_id=notice.id) for r, _, _ in rows)
+    return _notice_record(notice)
+
+
+def queue_alert(
+    session: Session, title: str, body: str, codes: Sequence[str], now: datetime
+) -> NoticeRecord:
+    """Queue an operator alert (a source disabled, a source silent): a notice of no copy.
+
+    It is delivered and retried exactly like the findings' notices, so an alert raised
+    while the notification target is down is sent when it is back, not lost.
+    """
+    notice = Notice(
+        copy_id=None, title=title, body=body, codes=list(codes), created_at=now,
+        status=PENDING, attempts=0, next_attempt_at=now, delivered=[],
+    )  # fmt: skip
+    session.add(notice)
+    session.flush()
     return _notice_record(notice)
 
 

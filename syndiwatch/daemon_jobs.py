@@ -19,7 +19,7 @@ from storage.operations import HealthRecord
 from storage.records import SourceRecord
 from syndiwatch import health
 from syndiwatch.config import Config
-from syndiwatch.notify import notify_new_findings, send
+from syndiwatch.notify import notify_new_findings, send_alert
 from syndiwatch.pipeline import utcnow
 from syndiwatch.recheck import recheck_all
 
@@ -135,21 +135,22 @@ def update_health(
             before, config.schedule
         ):
             note = f"{source.url} returned no entries in {after.empty_runs} runs in a row."
-            _alert(config, f"source {source.id} yields nothing", note)
+            _alert(store, config, "source.silent", f"source {source.id} yields nothing", note)
         return
     log.warning("source %d (%s) failed [%s]: %s", source.id, source.url, kind, outcome.error)
     if after.disabled_at is not None and before.disabled_at is None:
         note = f"{source.url} failed {after.consecutive_failures} times in a row ({kind})"
-        _alert(config, f"source {source.id} disabled", f"{note}: {outcome.error}")
+        title, body = f"source {source.id} disabled", f"{note}: {outcome.error}"
+        _alert(store, config, "source.disabled", title, body)
 
 
-def _alert(config: Config, title: str, body: str) -> None:
-    """Tell the operators about a source (disabled, silent); logged whether or not sent."""
+def _alert(store: Store, config: Config, code: str, title: str, body: str) -> None:
+    """Tell the operators about a source (disabled, silent): logged, and queued in the
+    notification outbox, so a target that is down gets it when it is back."""
     log.error("%s: %s", title, body)
-    for url in config.notify.urls:
-        error = send(url, f"syndiwatch: {title}", body)
-        if error:
-            log.warning("could not send the alert: %s", error)
+    result = send_alert(store, config, code=code, title=title, body=body, now=utcnow())
+    if result.failed:
+        log.warning("the alert %r is not delivered yet; it is retried later", title)
 
 
 def run_recheck_job(store: Store, config: Config) -> JobOutcome:

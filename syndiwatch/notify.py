@@ -41,14 +41,37 @@ def notify_new_findings(store: Store, config: Config, *, now: datetime) -> Notif
     try:
         names = {s.id: s.name or s.url for s in store.list_stories()}
         queued = store.queue_notices(NOTIFY_SEVERITIES, now=now, story_names=names)
-        sent = failed = 0
-        for notice in store.claim_notices(now=now):
-            ok = deliver_notice(store, urls, notice, now=now)
-            sent, failed = sent + ok, failed + (not ok)
-        return NotifyResult(len(queued), sent, failed)
+        return NotifyResult(len(queued), *deliver_due(store, urls, now=now))
     except Exception:  # never let notifying stop the daemon; the outbox keeps what is owed
         log.exception("notifying failed; pending notices are retried later")
         return NotifyResult()
+
+
+def send_alert(
+    store: Store, config: Config, *, code: str, title: str, body: str, now: datetime
+) -> NotifyResult:
+    """Queue an operator alert (`code` such as `source.disabled`) and deliver what is due.
+
+    The alert goes through the outbox like a findings notice: a target that is down
+    gets it on a later attempt (RETRY_DELAYS_S), from this process or any other sender.
+    """
+    if not config.notify.urls:
+        return NotifyResult()
+    try:
+        store.queue_alert(title=f"syndiwatch: {title}", body=body, codes=(code,), now=now)
+        return NotifyResult(1, *deliver_due(store, config.notify.urls, now=now))
+    except Exception:  # never let notifying stop the daemon; the outbox keeps what is owed
+        log.exception("alerting failed; pending notices are retried later")
+        return NotifyResult()
+
+
+def deliver_due(store: Store, urls: Sequence[str], *, now: datetime) -> tuple[int, int]:
+    """Send every notice due now (claimed, so no other sender repeats it): (sent, failed)."""
+    sent = failed = 0
+    for notice in store.claim_notices(now=now):
+        ok = deliver_notice(store, urls, notice, now=now)
+        sent, failed = sent + ok, failed + (not ok)
+    return sent, failed
 
 
 def deliver_notice(

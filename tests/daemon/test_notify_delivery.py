@@ -13,7 +13,7 @@ from drift.codes import make_finding
 from drift.model import Article, CopyAnalysis, Match
 from storage import Store, open_store
 from syndiwatch.config import Config, NotifyConfig
-from syndiwatch.notify import notify_new_findings
+from syndiwatch.notify import notify_new_findings, send_alert
 
 ORIGINAL = "https://news.example/strike"
 COPY = "https://copy.example/strike"
@@ -82,8 +82,34 @@ def test_failing_target_is_retried_without_repeating_the_others(
     assert store.list_notices()[0].status == "sent"
 
 
+def test_alert_raised_while_the_target_is_down_is_sent_when_it_is_back(
+    store: Store, hooks: tuple[HookServer, HookServer], t0: datetime
+) -> None:
+    hook = hooks[0]
+    hook.failing = True
+    config = Config(notify=NotifyConfig(urls=(hook.url,)))
+    result = send_alert(store, config, code="source.disabled", title="source 7 disabled",
+                        body="https://feeds.example/rss failed 5 times", now=t0)  # fmt: skip
+    assert (result.queued, result.sent, result.failed) == (1, 0, 1)
+    alert = next(n for n in store.list_notices() if n.codes == ("source.disabled",))
+    assert (alert.copy_id, alert.status, alert.attempts) == (None, "pending", 1)
+    hook.failing = False
+    notify_new_findings(store, config, now=t0 + timedelta(seconds=10))  # its retry is not due
+    assert [p["title"] for p in hook.posts if "disabled" in p["title"]] == []
+    notify_new_findings(store, config, now=t0 + timedelta(minutes=2))  # any sender delivers it
+    [post] = [p for p in hook.posts if "disabled" in p["title"]]
+    assert post["title"] == "syndiwatch: source 7 disabled"
+    assert "failed 5 times" in post["message"]
+    alert = next(n for n in store.list_notices() if n.codes == ("source.disabled",))
+    assert alert.status == "sent"
+    notify_new_findings(store, config, now=t0 + timedelta(hours=3))
+    assert len([p for p in hook.posts if "disabled" in p["title"]]) == 1
+
+
 def test_no_targets_queue_nothing(store: Store, t0: datetime) -> None:
     assert notify_new_findings(store, Config(), now=t0).queued == 0
+    alert = send_alert(store, Config(), code="source.silent", title="t", body="b", now=t0)
+    assert alert.queued == 0
     assert store.list_notices() == []
 
 
