@@ -44,7 +44,8 @@ class HealthRecord:
     last_error_kind: str | None = None
     backoff_until: datetime | None = None
     disabled_at: datetime | None = None
-    missed_runs: int = 0
+    missed_runs: int = 0  # runs the scheduler could not start in time, ever
+    last_missed_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

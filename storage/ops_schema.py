@@ -34,6 +34,7 @@ class SourceHealth(Base):
     backoff_until: Mapped[datetime | None]
     disabled_at: Mapped[datetime | None]
     missed_runs: Mapped[int] = mapped_column(Integer, default=0)
+    last_missed_at: Mapped[datetime | None]  # revision 0007
 
 
 class Notice(Base):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -184,10 +184,11 @@ def record_missed(store: Store, job_id: str, scheduled: datetime | None) -> None
     when = scheduled.isoformat() if scheduled else "?"
     run_id = store.start_run(job_id, now=now)
     store.finish_run(run_id, stats={"missed": when}, error=f"missed its schedule ({when})", now=now)
-    if job_id.startswith("source:"):
+    if job_id.startswith("source:"):  # under the row lock: the source's own run may be settling
         source_id = int(job_id.split(":", 1)[1])
-        before = store.source_health(source_id)
-        store.save_source_health(replace(before, missed_runs=before.missed_runs + 1))
+        store.settle_source_health(
+            source_id, lambda before: (health.after_missed(before, now=now), None), now=now
+        )
     log.warning("job %s missed its run at %s", job_id, when)
 
 

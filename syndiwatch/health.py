@@ -26,6 +26,9 @@ _CHALLENGE = re.compile(
     re.I,
 )
 CHALLENGE_SCAN_BYTES = 64_000
+# A missed run is a current problem for this long after it (the scheduler was overloaded
+# or down then); older misses stay in the run history and in the `missed_runs` count.
+RECENT_MISS = timedelta(hours=24)
 
 
 def is_bot_challenge(status: int, headers: Mapping[str, str], body: bytes) -> bool:
@@ -92,8 +95,8 @@ def is_silent(health: HealthRecord, sched: ScheduleConfig) -> bool:
     return health.empty_runs >= sched.silent_after
 
 
-def problems(health: HealthRecord, sched: ScheduleConfig) -> list[str]:
-    """What is wrong with a source, one short phrase each (empty when healthy)."""
+def problems(health: HealthRecord, sched: ScheduleConfig, *, now: datetime) -> list[str]:
+    """What is wrong with a source at `now`, one short phrase each (empty when healthy)."""
     out: list[str] = []
     if health.disabled_at is not None:
         out.append(f"disabled after {health.consecutive_failures} failed runs")
@@ -102,6 +105,18 @@ def problems(health: HealthRecord, sched: ScheduleConfig) -> list[str]:
         out.append(f"{health.consecutive_failures} failed run(s) in a row ({kind})")
     if is_silent(health, sched):
         out.append(f"no entries in {health.empty_runs} runs")
-    if health.missed_runs:
-        out.append(f"missed its schedule {health.missed_runs} time(s)")
+    if missed_recently(health, now):
+        last = health.last_missed_at.strftime("%Y-%m-%d %H:%M UTC") if health.last_missed_at else ""
+        out.append(f"missed its schedule {health.missed_runs} time(s), the last at {last}")
     return out
+
+
+def missed_recently(health: HealthRecord, now: datetime) -> bool:
+    """True when the source's latest missed run is less than RECENT_MISS before `now`."""
+    last = health.last_missed_at
+    return bool(health.missed_runs) and last is not None and now - last < RECENT_MISS
+
+
+def after_missed(health: HealthRecord, *, now: datetime) -> HealthRecord:
+    """Health after the scheduler could not start a run in time."""
+    return replace(health, missed_runs=health.missed_runs + 1, last_missed_at=now)

@@ -88,7 +88,7 @@ def _unhealthy(
     out = []
     for source_id, source in sources.items():
         h = all_health.get(source_id)
-        found = health.problems(h, config.schedule) if h else []
+        found = health.problems(h, config.schedule, now=now) if h else []
         if not source.enabled and not (h and h.disabled_at):
             continue  # switched off by an operator, not sick
         overdue = _overdue(source, h.last_run_at if h else source.created_at, config, now)

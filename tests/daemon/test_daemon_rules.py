@@ -92,7 +92,7 @@ def test_source_backs_off_then_is_disabled(t0: datetime) -> None:
         assert (h.disabled_at is not None) is (n + 1 >= SCHED.disable_after)
     assert waits[:3] == [0.0, 1800.0, 3600.0]
     assert max(waits) == 24 * H
-    assert "disabled after 10 failed runs" in health.problems(h, SCHED)[0]
+    assert "disabled after 10 failed runs" in health.problems(h, SCHED, now=t0)[0]
     well = health.after_success(h, entries=3, now=t0)
     assert (well.consecutive_failures, well.disabled_at, well.backoff_until) == (0, None, None)
 
@@ -102,8 +102,23 @@ def test_silent_source_is_reported(t0: datetime) -> None:
     for _ in range(SCHED.silent_after):
         h = health.after_success(h, entries=0, now=t0)
     assert health.is_silent(h, SCHED)
-    assert health.problems(h, SCHED) == [f"no entries in {SCHED.silent_after} runs"]
+    assert health.problems(h, SCHED, now=t0) == [f"no entries in {SCHED.silent_after} runs"]
     assert not health.is_silent(health.after_success(h, entries=1, now=t0), SCHED)
+
+
+def test_a_missed_run_is_a_problem_for_a_day_then_history(t0: datetime) -> None:
+    h = health.after_missed(
+        health.after_missed(HealthRecord(1), now=t0), now=t0 + timedelta(hours=1)
+    )
+    assert (h.missed_runs, h.last_missed_at) == (2, t0 + timedelta(hours=1))
+    [problem] = health.problems(h, SCHED, now=t0 + timedelta(hours=2))
+    assert problem.startswith("missed its schedule 2 time(s), the last at ")
+    later = health.after_success(h, entries=1, now=t0 + timedelta(hours=3))
+    assert health.problems(later, SCHED, now=t0 + timedelta(hours=24, minutes=59)) != []
+    assert health.problems(later, SCHED, now=t0 + timedelta(hours=25)) == []
+    assert later.missed_runs == 2  # the count stays, as history
+    # A count from before the time was recorded is history, not a current problem.
+    assert health.problems(HealthRecord(1, missed_runs=3), SCHED, now=t0) == []
 
 
 @pytest.mark.parametrize(

@@ -82,6 +82,33 @@ def test_source_health_round_trip_and_disable(ops_store: Store, t0: datetime) ->
     assert ops_store.all_source_health() == {}
 
 
+def test_missed_runs_are_counted_under_the_row_lock(ops_store: Store, t0: datetime) -> None:
+    import threading
+
+    from syndiwatch.daemon_jobs import record_missed
+
+    source = ops_store.add_source("feed", "https://feeds.example/rss", every="15m", now=t0)
+    ops_store.save_source_health(HealthRecord(source.id, total_runs=5))
+    start = threading.Barrier(4)
+
+    def miss() -> None:
+        start.wait()
+        for _ in range(5):
+            record_missed(ops_store, f"source:{source.id}", t0)
+
+    threads = [threading.Thread(target=miss) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    after = ops_store.source_health(source.id)
+    assert (after.missed_runs, after.total_runs) == (20, 5)
+    assert after.last_missed_at is not None
+    missed = [r for r in ops_store.runs_of_kind(f"source:{source.id}", 50) if r.error]
+    assert len(missed) == 20
+    assert all(r.error.startswith("missed its schedule") for r in missed)
+
+
 def test_interrupted_runs_are_closed_as_failed(ops_store: Store, t0: datetime) -> None:
     done = ops_store.start_run("recheck", now=t0)
     ops_store.finish_run(done, stats={"copies_checked": 2}, error=None, now=t0)
