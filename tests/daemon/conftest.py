@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,46 +12,25 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "storage"))
 
-from dburls import (
-    create_database,
-    create_schema,
-    drop_database,
-    drop_schema,
-    must_have_postgres,
-    postgres_unreachable_reason,
-    postgres_url,
-    sqlite_url,
-)
+from dburls import fresh_schema, session_database, sqlite_url
 
 from storage import Store, open_store
 
 
 @pytest.fixture(scope="session")
 def daemon_postgres() -> Iterator[str]:
-    server = postgres_url()
-    reason = postgres_unreachable_reason(server)
-    if reason is not None:
-        message = f"PostgreSQL at {server} is unreachable: {reason}"
-        if must_have_postgres():
-            pytest.fail(f"{message} (CI requires it)", pytrace=False)
-        pytest.skip(message)
-    url = create_database(server, prefix="syndiwatch_daemon_test")
-    yield url
-    drop_database(url)
+    yield from session_database("syndiwatch_daemon_test")
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def ops_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """A fresh store on SQLite, or on a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        with open_store(sqlite_url(tmp_path / "ops.db")) as store:
-            yield store
-        return
-    database = request.getfixturevalue("daemon_postgres")
-    schema, url = create_schema(database)
-    with open_store(url) as store:
-        yield store
-    drop_schema(database, schema)
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            url = sqlite_url(tmp_path / "ops.db")
+        else:
+            url = stack.enter_context(fresh_schema(request.getfixturevalue("daemon_postgres")))
+        yield stack.enter_context(open_store(url))
 
 
 @pytest.fixture

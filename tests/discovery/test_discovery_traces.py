@@ -4,40 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from storage import Store, open_store
 from storage.traces import TraceRecord
-from tests.storage.dburls import (
-    create_database,
-    drop_database,
-    must_have_postgres,
-    postgres_unreachable_reason,
-    postgres_url,
-)
 
 T0 = datetime(2026, 11, 18, 8, 0, tzinfo=UTC)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    if request.param == "sqlite":
-        with open_store(f"sqlite:///{tmp_path / 't.db'}") as s:
-            yield s
-        return
-    reason = postgres_unreachable_reason(postgres_url())
-    if reason is not None:
-        if must_have_postgres():
-            pytest.fail(f"PostgreSQL unreachable: {reason}")
-        pytest.skip(f"PostgreSQL unreachable: {reason}")
-    url = create_database(postgres_url(), "syndiwatch_traces")
-    try:
-        with open_store(url) as s:
-            yield s
-    finally:
-        drop_database(url)
+@pytest.fixture
+def store(database_url: str) -> Iterator[Store]:
+    """An empty store on SQLite and on PostgreSQL (`database_kind`, tests/conftest.py)."""
+    with open_store(database_url) as s:
+        yield s
 
 
 def trace(url: str, digest: str = "h1", at: datetime = T0, **kw: object) -> TraceRecord:

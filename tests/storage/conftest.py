@@ -12,16 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from dburls import (
-    create_database,
-    create_schema,
-    drop_database,
-    drop_schema,
-    must_have_postgres,
-    postgres_unreachable_reason,
-    postgres_url,
-    sqlite_url,
-)
+from dburls import fresh_schema, session_database, sqlite_url
 
 from storage import Store, open_store
 
@@ -29,16 +20,7 @@ from storage import Store, open_store
 @pytest.fixture(scope="session")
 def postgres_database() -> Iterator[str]:
     """A database created for this test session on the test server, dropped after."""
-    server = postgres_url()
-    reason = postgres_unreachable_reason(server)
-    if reason is not None:
-        message = f"PostgreSQL at {server} is unreachable: {reason}"
-        if must_have_postgres():
-            pytest.fail(f"{message} (CI requires it)", pytrace=False)
-        pytest.skip(message)
-    url = create_database(server)
-    yield url
-    drop_database(url)
+    yield from session_database()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -47,10 +29,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield sqlite_url(tmp_path / "syndiwatch.db")
         return
-    database = request.getfixturevalue("postgres_database")
-    schema, url = create_schema(database)
-    yield url
-    drop_schema(database, schema)
+    with fresh_schema(request.getfixturevalue("postgres_database")) as url:
+        yield url
 
 
 @pytest.fixture

@@ -1,17 +1,21 @@
 """Database URLs for tests that must run on SQLite and on PostgreSQL.
 
-Plain helpers (no pytest fixtures) so any test package can import or copy
-them: the PostgreSQL server comes from SYNDIWATCH_TEST_POSTGRES_URL, each test
-session gets its own database and each test its own schema inside it.
+Plain helpers (no pytest fixtures) so any test package can import them: the
+PostgreSQL server comes from SYNDIWATCH_TEST_POSTGRES_URL, each test session gets
+its own database (session_database) and each test its own schema inside it
+(fresh_schema).
 """
 
 from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
+import pytest
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
@@ -78,3 +82,30 @@ def drop_schema(url: str, schema: str) -> None:
 
 def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
+
+
+def session_database(prefix: str = "syndiwatch_test") -> Iterator[str]:
+    """The body of a session fixture: a database of its own on the test server, dropped after.
+
+    An unreachable server skips the tests that need it, except on CI, where it fails them.
+    """
+    server = postgres_url()
+    reason = postgres_unreachable_reason(server)
+    if reason is not None:
+        message = f"PostgreSQL at {server} is unreachable: {reason}"
+        if must_have_postgres():
+            pytest.fail(f"{message} (CI requires it)", pytrace=False)
+        pytest.skip(message)
+    url = create_database(server, prefix=prefix)
+    yield url
+    drop_database(url)
+
+
+@contextmanager
+def fresh_schema(database: str) -> Iterator[str]:
+    """The URL of a new, empty schema in `database`, dropped afterwards."""
+    schema, url = create_schema(database)
+    try:
+        yield url
+    finally:
+        drop_schema(database, schema)

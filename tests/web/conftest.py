@@ -20,15 +20,7 @@ from deskdata import T0, TOKEN, DeskData, fill_desk
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "storage"))
 
-from dburls import (
-    create_database,
-    create_schema,
-    drop_database,
-    drop_schema,
-    must_have_postgres,
-    postgres_unreachable_reason,
-    postgres_url,
-)
+from dburls import fresh_schema, session_database
 from sqlalchemy.engine import make_url
 from starlette.testclient import TestClient
 
@@ -99,26 +91,15 @@ def readonly_client(desk_store: Store) -> Iterator[TestClient]:
 
 @pytest.fixture(scope="session")
 def desk_postgres() -> Iterator[str]:
-    server = postgres_url()
-    reason = postgres_unreachable_reason(server)
-    if reason is not None:
-        message = f"PostgreSQL at {server} is unreachable: {reason}"
-        if must_have_postgres():
-            pytest.fail(f"{message} (CI requires it)", pytrace=False)
-        pytest.skip(message)
-    url = create_database(server, prefix="syndiwatch_desk_test")
-    yield url
-    drop_database(url)
+    yield from session_database("syndiwatch_desk_test")
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """An empty store on a fresh SQLite file, or on a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        with open_store(f"sqlite:///{tmp_path / 'desk.db'}") as store:
-            yield store
-        return
-    schema, url = create_schema(request.getfixturevalue("desk_postgres"))
-    with open_store(url) as store:
-        yield store
-    drop_schema(request.getfixturevalue("desk_postgres"), schema)
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path / 'desk.db'}"
+        else:
+            url = stack.enter_context(fresh_schema(request.getfixturevalue("desk_postgres")))
+        yield stack.enter_context(open_store(url))
