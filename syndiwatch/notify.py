@@ -1,4 +1,5 @@
-"""Notifications through apprise (`[notify] urls`): one message per copy's new high findings.
+"""Notifications through apprise (`[notify] urls`): one message per copy's new high findings,
+and operator alerts about sources (disabled, silent).
 
 Findings are grouped into notices by storage (an outbox, so none is told twice);
 this module delivers them target by target. A failing target never blocks the
