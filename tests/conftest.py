@@ -7,8 +7,6 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -16,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from syndiwatch.demo.server import DemoSites, serve_sites
+from tests.storage.dburls import create_database, drop_database, postgres_url, require_postgres
 
 
 @pytest.fixture(scope="session")
@@ -37,8 +36,6 @@ def fresh_sites() -> Iterator[DemoSites]:
 # SYNDIWATCH_TEST_POSTGRES_URL names, by default the local one). Each test gets a database
 # of its own on that server, dropped afterwards. The PostgreSQL variants are marked
 # `postgres`: skipped when the server is down, a failure on CI.
-POSTGRES_ENV = "SYNDIWATCH_TEST_POSTGRES_URL"
-DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 DATABASE_KINDS = ("sqlite", pytest.param("postgresql", marks=pytest.mark.postgres))
 
 
@@ -65,11 +62,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=order)
 
 
-def postgres_server() -> str:
-    """The PostgreSQL server the `postgresql` variants create their databases on."""
-    return os.environ.get(POSTGRES_ENV) or DEFAULT_POSTGRES_URL
-
-
 @pytest.fixture(params=DATABASE_KINDS)
 def database_kind(request: pytest.FixtureRequest) -> str:
     """ "sqlite" or "postgresql": the engine this variant of the test runs on."""
@@ -85,7 +77,7 @@ def scoped_database(sqlite_path: Path, kind: str, template: str | None = None) -
     if kind == "sqlite":
         yield f"sqlite:///{sqlite_path}"
         return
-    with fresh_postgres_database(postgres_server(), template=template) as url:
+    with fresh_postgres_database(postgres_url(), template=template) as url:
         yield url
 
 
@@ -102,31 +94,12 @@ def fresh_postgres_database(server: str, template: str | None = None) -> Iterato
 
     With `template` (a database name or URL), the new database is a copy of that one.
     """
-    import psycopg
-    from psycopg import sql
-    from sqlalchemy.engine import make_url
-
-    admin = make_url(server).set(drivername="postgresql").render_as_string(hide_password=False)
-    name = f"syndiwatch_t_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    require_postgres(server)
+    url = create_database(server, prefix="syndiwatch_t", template=template)
     try:
-        with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
-            create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
-            if template is not None:
-                source = make_url(template).database if "://" in template else template
-                create += sql.SQL(" TEMPLATE {}").format(sql.Identifier(source or ""))
-            conn.execute(create)
-    except psycopg.OperationalError as exc:
-        message = f"PostgreSQL at {server} is unreachable: {str(exc).strip().splitlines()[0]}"
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(f"{message} (CI requires it)", pytrace=False)
-        pytest.skip(message)
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+        yield url
     finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+        drop_database(url)
 
 
 @pytest.fixture(scope="session")

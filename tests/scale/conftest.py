@@ -6,7 +6,6 @@ fails on CI (CI=true) with a clear message and is skipped elsewhere.
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
@@ -15,12 +14,7 @@ import pytest
 import redis
 from scale_cli import POSTGRES, REDIS
 
-
-def _unreachable(what: str, reason: str) -> None:
-    message = f"{what} is unreachable: {reason}"
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(f"{message} (CI requires it)", pytrace=False)
-    pytest.skip(message)
+from tests.storage.dburls import unavailable
 
 
 @pytest.fixture
@@ -36,7 +30,7 @@ def redis_client() -> redis.Redis:
     try:
         client.ping()
     except redis.RedisError as exc:
-        _unreachable(f"Redis at {REDIS}", str(exc))
+        unavailable(f"Redis at {REDIS} is unreachable: {exc}")
     return client
 
 

@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-POSTGRES = os.environ.get("SYNDIWATCH_TEST_POSTGRES_URL") or (
-    "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
+from tests.storage.dburls import postgres_url
+
+POSTGRES = postgres_url()
 REDIS = os.environ.get("SYNDIWATCH_TEST_REDIS_URL") or "redis://127.0.0.1:6379/0"
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -46,11 +46,32 @@ def postgres_unreachable_reason(url: str) -> str | None:
         return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
-def create_database(url: str, prefix: str = "syndiwatch_test") -> str:
-    """Create a uniquely named database on the server of `url`; return its URL."""
+def unavailable(message: str) -> None:
+    """A server the tests need is down: skip them, except on CI, where that fails them."""
+    if must_have_postgres():
+        pytest.fail(f"{message} (CI requires it)", pytrace=False)
+    pytest.skip(message)
+
+
+def require_postgres(server: str) -> None:
+    """Skip (fail on CI) the test asking unless the PostgreSQL `server` answers."""
+    reason = postgres_unreachable_reason(server)
+    if reason is not None:
+        unavailable(f"PostgreSQL at {server} is unreachable: {reason}")
+
+
+def create_database(url: str, prefix: str = "syndiwatch_test", template: str | None = None) -> str:
+    """Create a uniquely named database on the server of `url`; return its URL.
+
+    With `template` (a database name or URL), the new database is a copy of that one.
+    """
     name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    if template is not None:
+        source = make_url(template).database if "://" in template else template
+        create += sql.SQL(" TEMPLATE {}").format(sql.Identifier(source or ""))
     with psycopg.connect(_libpq(url), autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        conn.execute(create)
     return make_url(url).set(database=name).render_as_string(hide_password=False)
 
 
@@ -90,12 +111,7 @@ def session_database(prefix: str = "syndiwatch_test") -> Iterator[str]:
     An unreachable server skips the tests that need it, except on CI, where it fails them.
     """
     server = postgres_url()
-    reason = postgres_unreachable_reason(server)
-    if reason is not None:
-        message = f"PostgreSQL at {server} is unreachable: {reason}"
-        if must_have_postgres():
-            pytest.fail(f"{message} (CI requires it)", pytrace=False)
-        pytest.skip(message)
+    require_postgres(server)
     url = create_database(server, prefix=prefix)
     yield url
     drop_database(url)
