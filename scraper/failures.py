@@ -24,7 +24,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.response import response_status_message
 from twisted.internet import error as tx_error
 
-from scraper.middlewares import RESOLVER_REFUSALS, PrivateAddressRefused
+from scraper.middlewares import RESOLVER_REFUSALS, PrivateAddressRefused, SchemeRefused
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -51,6 +51,8 @@ def describe_exception(exc: BaseException, request: Request, settings: BaseSetti
     host = urlparse_cached(request).hostname or request.url
     if isinstance(exc, PrivateAddressRefused):
         return FetchError(str(exc), "private_address")
+    if isinstance(exc, SchemeRefused):
+        return FetchError(str(exc), "other")
     if isinstance(exc, IgnoreRequest):
         return _describe_ignored(exc, request, settings)
     if isinstance(exc, DownloadTimeoutError | tx_error.TimeoutError | tx_error.TCPTimedOutError):

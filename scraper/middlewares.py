@@ -1,5 +1,8 @@
 """Downloader middlewares that hold syndiwatch's cross-cutting crawl rules.
 
+SchemeGuardMiddleware refuses every request that is not http(s) (bar the crawl's
+own I/O-free `syndiwatch:` requests), so no link, redirect or sitemap entry can
+make a crawl read a local file or talk FTP; it is on even with allow_private.
 PrivateAddressGuardMiddleware refuses requests whose host is, or resolves to,
 a loopback, private, link-local, multicast, reserved or unspecified address,
 unless SYNDIWATCH_ALLOW_PRIVATE is set. Address rules live in scraper.addresses.
@@ -22,6 +25,7 @@ from twisted.internet.defer import Deferred
 from twisted.internet.threads import deferToThread
 
 from scraper.addresses import IPAddress, classify_address, parse_ip, refusal_reason
+from scraper.handlers import INTERNAL_KEY, INTERNAL_SCHEME
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -43,6 +47,38 @@ RESOLVER_REFUSALS: dict[str, str] = {}
 
 class PrivateAddressRefused(IgnoreRequest):
     """A request was refused because its host is not a public address."""
+
+
+class SchemeRefused(IgnoreRequest):
+    """A request was refused because its URL is not http(s)."""
+
+
+class SchemeGuardMiddleware:
+    """Refuse every request whose scheme is not http(s) before any handler sees it.
+
+    The spiders schedule only http(s) URLs already; this is the second wall, for a
+    redirect or a path nobody thought of. The crawl's own `syndiwatch:` requests
+    (scraper.handlers) pass only when the spider marked them in their meta.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SchemeGuardMiddleware:
+        return cls(crawler)
+
+    async def process_request(self, request: Request) -> None:
+        scheme = urlparse_cached(request).scheme.lower()
+        if scheme in GUARDED_SCHEMES:
+            return
+        if scheme == INTERNAL_SCHEME and request.meta.get(INTERNAL_KEY):
+            return
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value("syndiwatch/scheme_refused")
+        reason = f"not an http(s) URL: {request.url[:200]!r}"
+        log.info("%s", reason)
+        raise SchemeRefused(reason)
 
 
 def resolve_host(host: str) -> tuple[IPAddress, ...]:

@@ -17,7 +17,6 @@ import json
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 import redis
 from scrapy import Request, signals
@@ -44,7 +43,7 @@ from scraper.redis_queue import (
     pop_messages,
     take_budget,
 )
-from scraper.spiders.common import REQUEST_URL_KEY, check_url
+from scraper.spiders.common import REQUEST_URL_KEY, check_url, followable, host_key
 from scraper.spiders.feed import (
     FULL_TEXT_MIN_WORDS,
     entry_html,
@@ -172,7 +171,7 @@ class QueueSpider(RedisSpider):  # type: ignore[misc]
             return []
         role = {"feed": "feed", "sitemap": "sitemap"}.get(self.kind, "page")
         meta = {**tag(source, role, run=run, start=True), REQUEST_URL_KEY: url, ACK_KEY: ack,
-                SCOPE_KEY: scope, HOST_KEY: _host(url), START_KEY: url}  # fmt: skip
+                SCOPE_KEY: scope, HOST_KEY: host_key(url), START_KEY: url}  # fmt: skip
         if self.max_pages > 0 and source and self.kind in ("site", "sitemap"):
             round_id = str(run) if run else str(message.get("id") or ack)
             meta[ROUND_KEY] = {"key": budget_key(self.prefix, source, round_id),
@@ -199,7 +198,8 @@ class QueueSpider(RedisSpider):  # type: ignore[misc]
         if self.kind == "site" and response.status < 300 and isinstance(response, TextResponse):
             for link in self.links.extract_links(response):
                 # The start page is fetched every round, outside the dupefilter.
-                if _host(link.url) == meta.get(HOST_KEY) and link.url != meta.get(START_KEY):
+                host = str(meta.get(HOST_KEY) or "")
+                if followable(link.url, host) and link.url != meta.get(START_KEY):
                     yield self._follow(link.url, meta, self.parse_page)
             if meta.get(REQUEST_URL_KEY) != meta.get(START_KEY) and self._spent(meta):
                 # Links of this page may have been turned away: a later round reads it again.
@@ -349,14 +349,6 @@ class QueueSpider(RedisSpider):  # type: ignore[misc]
         ack = meta.get(ACK_KEY)
         if ack:
             self.sink.done(str(ack))
-
-
-def _host(url: str) -> str:
-    try:
-        parts = urlsplit(url)
-        return f"{(parts.hostname or '').lower()}:{parts.port or ''}"
-    except ValueError:
-        return ""
 
 
 def _canonical(url: str) -> str:

@@ -49,7 +49,20 @@ TWISTED_DNS_RESOLVER = "scraper.middlewares.GuardedResolver"
 # File descriptor the item stream is written to (None: sys.stdout); set by scraper.runner.
 SYNDIWATCH_OUTPUT_FD = None
 
+# Only http(s) is ever fetched: Scrapy's file, ftp, s3 and data handlers are off, so
+# no link, redirect or sitemap entry can read a local file or hang on an FTP server.
+# `syndiwatch:` is the crawl's own I/O-free scheme (scraper.handlers).
+DOWNLOAD_HANDLERS = {
+    "file": None,
+    "ftp": None,
+    "s3": None,
+    "data": None,
+    "syndiwatch": "scraper.handlers.InternalDownloadHandler",
+}
+
 DOWNLOADER_MIDDLEWARES = {
+    # First of all: refuse every scheme but http(s), whatever allow_private says.
+    "scraper.middlewares.SchemeGuardMiddleware": 30,
     # Before OffsiteMiddleware (50) and RobotsTxtMiddleware (100), so a refused
     # host is never contacted, not even for its robots.txt.
     "scraper.middlewares.PrivateAddressGuardMiddleware": 40,

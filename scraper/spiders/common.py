@@ -65,6 +65,24 @@ def check_url(url: str) -> str | None:
     return None
 
 
+def host_key(url: str) -> str:
+    """ "host:port" of `url` (lowercase host, the port as written), "" when it does not parse."""
+    try:
+        parts = urlsplit(url)
+        return f"{(parts.hostname or '').lower()}:{parts.port or ''}"
+    except ValueError:
+        return ""
+
+
+def followable(url: str, host: str) -> bool:
+    """Whether a site crawl may follow a link to `url`: http(s) only, on `host` (host_key).
+
+    The scheme is checked first: `file://news.example:80/etc/passwd` has the site's
+    host and port, and Scrapy's file handler would ignore both.
+    """
+    return check_url(url) is None and host_key(url) == host
+
+
 def decode_headers(headers: Headers) -> dict[str, str]:
     """Flatten Scrapy headers to {name: first value} as text."""
     flat: dict[str, str] = {}

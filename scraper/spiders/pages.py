@@ -18,6 +18,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from scraper.failures import FetchError, describe_exception, describe_status
+from scraper.handlers import INTERNAL_KEY, SWEEP_URL
 from scraper.items import FetchedPage
 from scraper.spiders.common import (
     REQUEST_URL_KEY,
@@ -142,7 +143,8 @@ class PagesSpider(scrapy.Spider):
         if not self.pending or self._lost_sweep_sent:
             return
         self._lost_sweep_sent = True
-        sweep = scrapy.Request("data:,", callback=self.report_lost, dont_filter=True)
+        meta = {INTERNAL_KEY: True, "dont_obey_robotstxt": True}
+        sweep = scrapy.Request(SWEEP_URL, callback=self.report_lost, dont_filter=True, meta=meta)
         assert self.crawler.engine is not None
         self.crawler.engine.crawl(sweep)
         raise DontCloseSpider

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 from scrapy.http import Request, Response
 from scrapy.linkextractors import LinkExtractor
@@ -20,7 +19,7 @@ from twisted.python.failure import Failure
 import feeds
 from feeds import InvalidURL
 from scraper.items import FetchedPage
-from scraper.spiders.common import REQUEST_URL_KEY, check_url
+from scraper.spiders.common import REQUEST_URL_KEY, check_url, followable, host_key
 from scraper.spiders.found import (
     SOURCE_KEY,
     SourceJobMixin,
@@ -62,7 +61,7 @@ class SiteSourceSpider(SourceJobMixin, CrawlSpider):
     ) -> None:
         super().__init__(**kwargs)
         self.setup_sources(urls, meta, options, default_max_pages=DEFAULT_MAX_PAGES)
-        self.hosts = {sid: _host(s.url) for sid, s in self.sources.items()}
+        self.hosts = {sid: host_key(s.url) for sid, s in self.sources.items()}
         self.budget = dict.fromkeys(self.sources, self.max_pages)
         self.seen: set[str] = set()
 
@@ -84,13 +83,15 @@ class SiteSourceSpider(SourceJobMixin, CrawlSpider):
         yield response_item(response, self.job_meta)
 
     def limit_request(self, request: Request, response: Response) -> Request | None:
-        """Keep a link only on the source's host, once per canonical URL, while the budget lasts.
+        """Keep an http(s) link on the source's host, once per canonical URL, within budget.
 
         The request keeps the URL as linked (a server may need its trailing slash);
         the canonical form only decides what counts as the same page.
         """
         source_id = int(response.meta.get(SOURCE_KEY, 0))
-        if _host(request.url) != self.hosts.get(source_id) or self.budget[source_id] <= 0:
+        if not followable(request.url, self.hosts.get(source_id, "")):
+            return None
+        if self.budget[source_id] <= 0:
             return None
         canonical = _canonical(request.url)
         if canonical in self.seen:
@@ -105,14 +106,6 @@ class SiteSourceSpider(SourceJobMixin, CrawlSpider):
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(f"syndiwatch/fetch_failed/{item.error_kind}")
         yield item
-
-
-def _host(url: str) -> str:
-    try:
-        parts = urlsplit(url)
-        return f"{(parts.hostname or '').lower()}:{parts.port or ''}"
-    except ValueError:
-        return ""
 
 
 def _canonical(url: str) -> str:

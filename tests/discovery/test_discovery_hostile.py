@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from discovery_support import XML, FixtureSite, demo_page, loopback_config, sitemap_index, urlset
@@ -112,3 +114,42 @@ def test_fifty_megabyte_sitemap_is_read_within_the_page_budget(
     assert run.pages_fetched == 3  # [crawl] max_pages; the rest waits for the next run
     assert len(run.errors) == 3  # the three fetched pages are 404s, one line each
     assert all(line.endswith("HTTP 404 Not Found") for line in run.errors)
+
+
+def test_other_schemes_in_feeds_sitemaps_and_site_links_are_never_fetched(
+    tracked: tuple[Store, Config],
+    fixture_site: FixtureSite,
+    demo_sites: DemoSites,
+    tmp_path: Path,
+) -> None:
+    """A local copy of the story behind file:// (and ftp/data links) is never read or stored."""
+    store, config = tracked
+    local = tmp_path / "copy.html"
+    local.write_bytes(demo_page(demo_sites, "buzzhub"))  # would match the story if read
+    netloc = urlsplit(fixture_site.base).netloc
+    hostile = [
+        f"file://{netloc}{local}",
+        f"file://{local}",
+        "file:///dev/zero",
+        f"ftp://{netloc}/pub/x",
+        "data:text/html;base64,PGh0bWw+",
+    ]
+    items = "".join(RSS_ITEM.format(t=f"E{i}", link=url) for i, url in enumerate(hostile))
+    fixture_site.put("/feed.xml", rss(items), "application/rss+xml")
+    fixture_site.put("/sitemap.xml", urlset([(url, None) for url in hostile]), XML)
+    links = "".join(f'<a href="{url}">x</a>' for url in hostile)
+    fixture_site.put("/", f"<html><body><p>Front page</p>{links}</body></html>")
+    feed, sitemap, site = run_all(
+        store,
+        config,
+        [("feed", fixture_site.url("/feed.xml")), ("sitemap", fixture_site.url("/sitemap.xml")),
+         ("site", fixture_site.url("/"))],
+    )  # fmt: skip
+    assert (feed.copies_found, sitemap.copies_found, site.copies_found) == (0, 0, 0)
+    assert (feed.pages_fetched, sitemap.pages_fetched, site.pages_fetched) == (0, 0, 1)
+    stories = store.list_stories()
+    assert all(not store.copies_for_story(story.id) for story in stories)
+    for url in hostile:
+        assert store.get_page(url) is None
+    for run in store.list_runs():
+        assert str(local) not in (run.error or "")
