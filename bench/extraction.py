@@ -43,6 +43,17 @@ def load_pages(root: Path, limit: int | None = None) -> list[tuple[str, bytes, s
     return pages
 
 
+def split_pages(
+    pages: list[tuple[str, bytes, str, str]], split: str
+) -> list[tuple[str, bytes, str, str]]:
+    """Keep all pages, the tune pages, or the held-out ones (bench/holdout/)."""
+    if split == "all":
+        return pages
+    lines = (REPO / "bench" / "holdout" / "article-extraction-ids.txt").read_text().splitlines()
+    held = {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+    return [page for page in pages if (page[0] in held) == (split == "holdout")]
+
+
 def shingles(text: str) -> Counter[tuple[str, ...]]:
     """Return the multiset of word 4-grams of a text (one shorter shingle for 1–3 tokens)."""
     tokens = _TOKEN.findall(text)
@@ -183,12 +194,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", choices=list(EXTRACTORS))
     parser.add_argument("--limit", type=int)
     parser.add_argument("--worst", type=int, default=10, help="list the N worst pages")
+    parser.add_argument(
+        "--split",
+        choices=("all", "tune", "holdout"),
+        default="all",
+        help="all pages, or those outside/inside bench/holdout/article-extraction-ids.txt",
+    )
     args = parser.parse_args(argv)
     root = data_dir()
     if not (root / "ground-truth.json").exists():
         print(f"benchmark data not found in {root} (set SYNDIWATCH_BENCH_DATA)", file=sys.stderr)
         return 2
-    pages = load_pages(root, args.limit)
+    pages = split_pages(load_pages(root, args.limit), args.split)
     truths = {page_id: true for page_id, _, _, true in pages}
     names = args.only or list(EXTRACTORS)
     if "trafilatura" not in names:
