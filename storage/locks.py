@@ -1,7 +1,8 @@
 """One daemon per SQLite file: an flock held for the daemon's lifetime, released even by kill -9.
 
-The lock is `<database>.daemon.lock` next to the file. On PostgreSQL several daemons
-may run; syndiwatch.leader elects the one that schedules (the others stand by), so
+The lock is `<database>.daemon.lock` next to the file, its path resolved first: a
+daemon reaching the file through a symlink takes the same lock. On PostgreSQL several
+daemons may run; syndiwatch.leader elects the one that schedules (the others stand by), so
 this lock is a no-op there.
 """
 
@@ -27,7 +28,8 @@ def daemon_lock(url: str) -> Iterator[None]:
     if parsed.get_backend_name() != "sqlite" or is_memory_sqlite(parsed):
         yield
         return
-    database = Path(str(parsed.database)).expanduser()
+    # Resolved: two daemons reaching one file through a symlink must meet on one lock.
+    database = Path(str(parsed.database)).expanduser().resolve()
     database.parent.mkdir(parents=True, exist_ok=True)
     with database.with_name(database.name + ".daemon.lock").open("a+") as handle:
         try:

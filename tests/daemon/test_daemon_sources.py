@@ -64,20 +64,26 @@ def test_sources_added_and_removed_while_running(
     assert code == 0, (tmp_path / "daemon.log").read_text()[-3000:]
 
 
+@pytest.mark.parametrize("second_path", ["same", "file symlink", "directory symlink"])
 def test_second_daemon_on_the_same_database_is_refused(
-    fresh_sites: DemoSites, tmp_path: Path
+    fresh_sites: DemoSites, tmp_path: Path, second_path: str
 ) -> None:
     # SQLite only: one daemon per SQLite file. On PostgreSQL a second daemon is welcome
     # and stands by for failover (syndiwatch.leader; tests/scale/test_scale_leader.py).
     config = write_config(tmp_path / "syndiwatch.toml", fresh_sites, sources="")
     db_url = f"sqlite:///{tmp_path / 'one.db'}"
+    (tmp_path / "link.db").symlink_to(tmp_path / "one.db")
+    (tmp_path / "linked-dir").symlink_to(tmp_path)
+    other = {"same": "one.db", "file symlink": "link.db", "directory symlink": "linked-dir/one.db"}
+    second_url = f"sqlite:///{tmp_path / other[second_path]}"
     first = DaemonProcess(config, db_url, tmp_path / "first.log")
     try:
         wait_for("the first daemon's jobs", lambda: "sync" in jobs(db_url), 60)
         env = {k: v for k, v in os.environ.items() if not k.startswith("SYNDIWATCH_")}
         second = subprocess.run(
-            [sys.executable, "-m", "syndiwatch", "--config", str(config), "--database", db_url,
-             "daemon"], capture_output=True, text=True, env=env, timeout=60, check=False,
+            [sys.executable, "-m", "syndiwatch", "--config", str(config), "--database",
+             second_url, "daemon"], capture_output=True, text=True, env=env, timeout=60,
+            check=False,
         )  # fmt: skip
         assert second.returncode == 1
         assert "another daemon is running" in second.stderr
