@@ -200,3 +200,27 @@ def hostile_page(draw: st.DrawFn) -> bytes:
 @given(hostile_page())
 def test_nested_truncated_and_spliced_pages(data: bytes) -> None:
     check(data)
+
+
+def _python_only_codecs() -> list[str]:
+    import encodings.aliases
+
+    from drift.decode import lookup_label
+
+    names = {*encodings.aliases.aliases, *encodings.aliases.aliases.values()}
+    names |= {"punycode", "undefined", "idna", "unicode_escape", "raw_unicode_escape", "utf-7"}
+    return sorted(n for n in names if lookup_label(n) is None)
+
+
+@pytest.mark.parametrize("where", ["meta", "header"])
+def test_python_only_charset_labels_are_ignored(where: str) -> None:
+    # Every codec Python knows but the Encoding Standard does not (punycode, undefined,
+    # rot13, base64, utf-7, unicode_escape, …): ignored as a browser does, never an error.
+    labels = _python_only_codecs()
+    assert len(labels) > 100
+    for label in labels:
+        meta = f"<meta charset='{label}'>" if where == "meta" else ""
+        headers = {"Content-Type": f"text/html; charset={label}"} if where == "header" else None
+        data = f"<html><head>{meta}<title>Budget agreed</title></head><body>{PARA * 3}".encode()
+        art = normalise(data + b"</body></html>", URL, headers)
+        assert art.paragraphs[0] == PARA[3:-4], label
