@@ -18,6 +18,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
@@ -144,13 +145,27 @@ def upgrade_database(engine: Engine) -> None:
     transactional on both, so the loser of the race finds the head and does nothing.
     """
     try:
-        if current_revision(engine) == head_revision():
+        current, head = current_revision(engine), head_revision()
+        if current == head:
             return
+        if current is not None and not _known_revision(current):
+            raise StorageError(
+                f"the database is at revision {current}, newer than this syndiwatch"
+                f" ({head}); upgrade syndiwatch"
+            )
         with engine.connect() as conn:
-            log.info("upgrading database %s to %s", safe_url(engine.url), head_revision())
+            log.info("upgrading database %s to %s", safe_url(engine.url), head)
             run_locked(conn, lambda cfg: command.upgrade(cfg, "head"))
     except DBAPIError as exc:
         raise wrap_db_error(exc, engine.url) from exc
+
+
+def _known_revision(revision: str) -> bool:
+    """Whether storage/migrations has `revision` (a newer syndiwatch's revision it has not)."""
+    try:
+        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+    except CommandError:
+        return False
 
 
 def run_locked(conn: Connection, action: Callable[[Config], None]) -> None:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import importlib
 import multiprocessing
+import os
 import pkgutil
+import subprocess
+import sys
 import zlib
 from pathlib import Path
 
@@ -215,3 +218,27 @@ def test_in_memory_sqlite(url: str) -> None:
     with open_store(url) as store:
         story = store.add_story("https://news.example/a")
         assert store.get_story(story.id) == story
+
+
+def test_database_from_a_newer_syndiwatch_is_refused_in_one_line(db_url: str) -> None:
+    # A newer syndiwatch migrated this database to a revision this one does not know.
+    with open_store(db_url):
+        pass
+    engine = create_engine(parse_url(db_url))
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
+    finally:
+        engine.dispose()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SYNDIWATCH_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "syndiwatch", "--database", db_url, "status"],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        f"Error: the database is at revision 9999_future, newer than this syndiwatch"
+        f" ({head_revision()}); upgrade syndiwatch"
+    ]
+    assert done.stdout == ""
+    assert _revision(db_url) == "9999_future"  # refused, not touched
