@@ -1,8 +1,11 @@
 """An in-memory containment index: which tracked originals might a page hold?
 
-Owns `MatchIndex`: each original keeps its shingle hashes divisible by SAMPLE_EVERY
-(a short one keeps all), so the share of that sample a page holds estimates its
-containment; candidates are confirmed with drift.match.measure_match.
+Owns `MatchIndex`: each original keeps its shingle hashes divisible by a sampling
+rate (1 in SAMPLE_EVERY for a long one, 1 in 4 or 2 or all of them for a shorter
+one, so that every original keeps at least MIN_SAMPLE), so the share of that sample
+a page holds estimates its containment; candidates are confirmed with
+drift.match.measure_match. Hashes must be stable (drift.fingerprint, syndiwatch.triage)
+for the same page to give the same estimate in every process.
 """
 
 from __future__ import annotations
@@ -12,11 +15,14 @@ from collections.abc import Iterable
 import numpy as np
 import numpy.typing as npt
 
-# Keep one shingle hash in 8: a 600-word original keeps ~75, enough to tell 25%
-# containment from 5% (bench/drift_engine.py), at 8 bytes per kept hash.
+# At most one shingle hash in 8 is kept, at 8 bytes per kept hash.
 SAMPLE_EVERY = 8
-# An original with fewer sampled hashes than this keeps all of them instead.
-MIN_SAMPLE = 16
+# Every original keeps at least this many hashes (or all it has): the sampling rate is
+# the largest of 8, 4, 2 that leaves this many, else 1. With 128 kept hashes a true
+# containment of 0.15 estimates under triage's 0.08 about once in a hundred copies;
+# with the 16 a 1-in-8 sample of a 130-word story keeps, one in four.
+MIN_SAMPLE = 128
+_RATES = (8, 4, 2)
 # Default share of an original's sample a page must hold to be a candidate: below
 # drift.match.PARTIAL_MIN because 5-word shingles break faster than 3-word coverage.
 CANDIDATE_MIN = 0.1
@@ -38,8 +44,7 @@ class MatchIndex:
         self._sizes: list[int] = []
         self._size_array: npt.NDArray[np.float64] = np.empty(0, dtype=np.float64)
         self._removed: set[int] = set()
-        self._sampled = _Table()
-        self._complete = _Table()
+        self._tables = {rate: _Table() for rate in (*_RATES, 1)}
 
     def __len__(self) -> int:
         return len(self._slot)
@@ -50,15 +55,12 @@ class MatchIndex:
             self.remove(story_id)
         if len(self._ids) > int(_SLOT_MASK):
             raise OverflowError("MatchIndex holds at most 16,777,216 originals")
-        values = np.unique(_as_array(shingles))
-        kept = values[values % np.uint64(SAMPLE_EVERY) == 0]
+        rate, kept = sample_shingles(_as_array(shingles))
         slot = len(self._ids)
         self._ids.append(story_id)
         self._slot[story_id] = slot
-        table = self._sampled if kept.size >= MIN_SAMPLE else self._complete
-        kept = kept if kept.size >= MIN_SAMPLE else values
         self._sizes.append(max(1, kept.size))
-        table.add(kept, slot)
+        self._tables[rate].add(kept, slot)
 
     def remove(self, story_id: str) -> None:
         """Forget an original; unknown ids are ignored."""
@@ -72,9 +74,12 @@ class MatchIndex:
         """Originals whose kept shingles the page holds, best first: (id, estimate)."""
         page = np.unique(_as_array(page_shingles))
         slots = [
-            self._sampled.lookup(page[page % np.uint64(SAMPLE_EVERY) == 0]),
-            self._complete.lookup(page),
+            table.lookup(page if rate == 1 else page[page % np.uint64(rate) == 0])
+            for rate, table in self._tables.items()
+            if table
         ]
+        if not slots:
+            return []
         found, counts = np.unique(np.concatenate(slots), return_counts=True)
         if self._size_array.size != len(self._sizes):
             self._size_array = np.asarray(self._sizes, dtype=np.float64)
@@ -88,7 +93,21 @@ class MatchIndex:
 
     def nbytes(self) -> int:
         """Memory held by the hash tables (ids and dict overhead not counted)."""
-        return self._sampled.nbytes() + self._complete.nbytes()
+        return sum(table.nbytes() for table in self._tables.values())
+
+
+def sample_shingles(shingles: Iterable[int] | Hashes) -> tuple[int, Hashes]:
+    """(rate, kept): the unique hashes divisible by the largest rate leaving MIN_SAMPLE.
+
+    Sampling a sample gives it back unchanged, so originals stored already sampled
+    (syndiwatch.shared_index) are indexed exactly as their full shingle sets would be.
+    """
+    values = np.unique(_as_array(shingles))
+    for rate in _RATES:
+        kept = values[values % np.uint64(rate) == 0]
+        if kept.size >= MIN_SAMPLE:
+            return rate, kept
+    return 1, values
 
 
 class _Table:
@@ -97,6 +116,9 @@ class _Table:
     def __init__(self) -> None:
         self._entries: Hashes = np.empty(0, dtype=np.uint64)
         self._pending: list[Hashes] = []
+
+    def __bool__(self) -> bool:
+        return bool(self._pending) or bool(self._entries.size)
 
     def add(self, hashes: Hashes, slot: int) -> None:
         self._pending.append((hashes & _HASH_MASK) | np.uint64(slot))

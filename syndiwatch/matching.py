@@ -95,11 +95,12 @@ class PageMatcher:
             earlier = set(prev.copy_of) & set(self.articles) if prev is not None else set()
             known = set()
         sketch = sketch_page(page.body)
-        if not sketch.article_like and not earlier:
-            return self._done(url, digest, prev, "not_article", known, scope)
+        # Candidates are looked up first: a page holding a story goes on to normalise
+        # however its body is marked up; the paragraph count only names the others.
         candidates = sorted(set(self.index.candidates(sketch.shingles, check)) | earlier)
         if not candidates:
-            return self._done(url, digest, prev, "not_copy", known, scope)
+            outcome: PageOutcome = "not_copy" if sketch.article_like else "not_article"
+            return self._done(url, digest, prev, outcome, known, scope)
         return self._analyse(page, url, digest, prev, candidates, via, scope)
 
     def _previous(self, url: str) -> TraceRecord | None:

@@ -15,7 +15,7 @@ from datetime import datetime
 import numpy as np
 
 from drift.fingerprint import shingles
-from drift.index import MIN_SAMPLE, SAMPLE_EVERY, MatchIndex
+from drift.index import MatchIndex, sample_shingles
 from storage import Store
 from storage.signatures import (
     load_signatures,
@@ -28,10 +28,8 @@ log = logging.getLogger(__name__)
 
 
 def story_shingles(text: str) -> np.ndarray:
-    """The stable shingle hashes a story is indexed by: one in SAMPLE_EVERY, or all if few."""
-    values = np.unique(np.fromiter(shingles(text), dtype=np.uint64))
-    kept = values[values % np.uint64(SAMPLE_EVERY) == 0]
-    return kept if kept.size >= MIN_SAMPLE else values
+    """The stable shingle hashes a story is indexed by (drift.index.sample_shingles)."""
+    return sample_shingles(np.fromiter(shingles(text), dtype=np.uint64))[1]
 
 
 def publish_signatures(store: Store, *, now: datetime) -> int:

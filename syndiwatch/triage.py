@@ -1,13 +1,15 @@
 """Triage: a cheap look at every fetched page before any full normalisation.
 
 One fast lxml parse gives the page's text and how much of it sits in paragraphs
-(is it an article at all?); word 4-shingles of that text are looked up in a
-drift.index.MatchIndex of every tracked story. Only pages holding a real share
-of some story go on to drift.normalise and drift.analyse_copy.
+(is it an article at all?); stable hashes of word 4-shingles of that text are
+looked up in a drift.index.MatchIndex of every tracked story. Only pages holding
+a real share of some story go on to drift.normalise and drift.analyse_copy, and
+every one that does, whatever its paragraph count.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -22,15 +24,24 @@ from drift.index import MatchIndex
 # Calibrated on the demo sites (syndiwatch/demo/sites): copies hold 0.33-0.99 of the
 # original's 4-shingles, a same-topic report sharing one quote 0.03, unrelated pages ~0.
 # Low on purpose: triage must keep every copy; drift.match makes the real decision.
-# (MatchIndex estimates containment from a 1-in-8 sample of each story's shingles.)
+# (MatchIndex estimates containment from a sample of at least 128 of each story's shingles.)
 MIN_CONTAINMENT = 0.08
 SHINGLE_WORDS = 4
-# A page with fewer words in <p> elements than this holds no article body (a listing,
-# an index, an error page) and is not matched at all.
+# A page with fewer words in <p> elements than this that holds no story is counted as
+# not an article (a listing, an index, an error page); one that holds a story is
+# normalised whatever its count (bodies in <div>s have no <p> at all).
 MIN_PARAGRAPH_WORDS = 60
 _WORD = re.compile(r"\w+")
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
 _HIDDEN = ("script", "style", "noscript", "template")
+# Odd 64-bit multipliers, one per word position of a shingle (order matters).
+_MIX = tuple(
+    np.uint64(m)
+    for m in (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93)
+)
+# Word hashes kept between pages; cleared when it grows past this many words (~25 MB).
+_WORD_CACHE_MAX = 200_000
+_WORD_HASHES: dict[str, int] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,15 +57,47 @@ class PageSketch:
 
 
 def text_shingles(text: str) -> npt.NDArray[np.uint64]:
-    """Hashes of the casefolded word 4-shingles of `text`, as uint64.
+    """Stable hashes of the casefolded word 4-shingles of `text`, as uint64.
 
-    Python's own (per-process) hash of the word tuple: about ten times cheaper than
-    drift.fingerprint's BLAKE2b, and the index lives only as long as the process.
+    Each word is hashed once (the first 8 bytes of BLAKE2b, kept in a bounded cache)
+    and the four word hashes of a shingle are mixed with numpy: the same text gives
+    the same hashes in every process (never Python's salted hash()), at less cost
+    than hashing every shingle's tuple.
     """
     w = _WORD.findall(text.casefold())
-    grams = zip(w, w[1:], w[2:], w[3:], strict=False) if len(w) >= SHINGLE_WORDS else [tuple(w)]
-    hashes = np.fromiter(map(hash, grams), dtype=np.int64) if w else np.empty(0, np.int64)
-    return hashes.view(np.uint64)
+    if not w:
+        return np.empty(0, dtype=np.uint64)
+    hashes = _word_hashes(w)
+    n = max(1, len(w) - SHINGLE_WORDS + 1)
+    mixed = np.zeros(n, dtype=np.uint64)
+    for k, factor in enumerate(_MIX[: min(SHINGLE_WORDS, len(w))]):
+        mixed += hashes[k : k + n] * factor
+    return _finalise(mixed)
+
+
+def _word_hashes(found: list[str]) -> npt.NDArray[np.uint64]:
+    cache = _WORD_HASHES
+    if len(cache) > _WORD_CACHE_MAX:
+        cache.clear()
+    out = []
+    get = cache.get
+    for word in found:
+        value = get(word)
+        if value is None:
+            digest = hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest()
+            value = cache[word] = int.from_bytes(digest, "little")
+        out.append(value)
+    return np.array(out, dtype=np.uint64)
+
+
+def _finalise(x: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """SplitMix64's finaliser: every bit of the result depends on every bit of `x`."""
+    x ^= x >> np.uint64(30)
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(27)
+    x *= np.uint64(0x94D049BB133111EB)
+    x ^= x >> np.uint64(31)
+    return x
 
 
 def sketch_page(body: bytes) -> PageSketch:

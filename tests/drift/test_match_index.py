@@ -7,7 +7,7 @@ import random
 import numpy as np
 
 from drift.fingerprint import shingles
-from drift.index import MatchIndex
+from drift.index import MIN_SAMPLE, MatchIndex, sample_shingles
 
 RNG = random.Random(5)
 VOCAB = [f"w{i}" for i in range(5000)]
@@ -70,3 +70,22 @@ def test_slot_limit_is_enforced_by_packing() -> None:
     index = MatchIndex()
     index.add("a", [2**64 - 8, 8, 16])
     assert index.query([2**64 - 8]) == [("a", 1 / 3)]
+
+
+def test_every_original_keeps_at_least_min_sample_hashes() -> None:
+    for n in (40, 150, 300, 600, 1200, 3000):
+        full = shingles(_text(n))
+        rate, kept = sample_shingles(full)
+        assert kept.size >= min(MIN_SAMPLE, len(full))
+        assert rate == 1 or kept.size >= MIN_SAMPLE
+    assert sample_shingles(shingles(_text(3000)))[0] == 8  # long: one in eight
+    assert sample_shingles(shingles(_text(300)))[0] in (1, 2)  # short: (nearly) all
+
+
+def test_sampling_a_sample_gives_it_back() -> None:
+    """Stored pre-sampled signatures (syndiwatch.shared_index) index like full sets."""
+    for n in (150, 600, 3000):
+        rate, kept = sample_shingles(shingles(_text(n)))
+        again_rate, again = sample_shingles(kept)
+        assert again_rate == rate
+        assert np.array_equal(again, kept)
