@@ -7,8 +7,10 @@ drift.credits; the body text (lxml and trafilatura) lives in drift.body.
 
 from __future__ import annotations
 
+import html
 import json
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -310,16 +312,30 @@ READ_META_KEYS = (
 def read_title(
     soup: Tag, meta: Mapping[str, str], jsonld: Mapping[str, Any], prov: dict[str, str]
 ) -> str:
-    """Return the headline: og:title, JSON-LD, <h1>, twitter:title, then <title>."""
+    """Return the article's headline.
+
+    The JSON-LD article headline comes first (og:title and <title> are often a sharing
+    or search title written apart from the headline), unless the visible <h1> confirms
+    og:title instead; then og:title, the <h1>, twitter:title, <title>. A sharing title
+    that is the <h1> framed by site or section parts ("X | Sport - Site", "Section | X",
+    "X：Site") gives the <h1>; otherwise a known or guessed site part is dropped.
+    """
     site_names = tuple(
         n for n in (meta.get("og:site_name"), meta.get("application-name")) if n is not None
     )
-    h1 = first_tag(soup, "h1")
+    h1_el = first_tag(soup, "h1")
     title_el = first_tag(soup, "title")
+    h1 = element_text(h1_el) if isinstance(h1_el, Tag) else None
+    headline = _unescaped(first_str(jsonld, "headline"))
+    og = meta.get("og:title")
+    if h1 and og and _title_key(strip_site_suffix(og, site_names)) == _title_key(h1):
+        prov["title"] = "og"
+        return clean_text(h1)
     value, source = pick(
-        ("og", meta.get("og:title")),
-        ("json-ld", first_str(jsonld, "headline", "name")),
-        ("h1", element_text(h1) if isinstance(h1, Tag) else None),
+        ("json-ld", headline),
+        ("og", og),
+        ("json-ld", _unescaped(first_str(jsonld, "name"))),
+        ("h1", h1),
         ("meta", meta.get("twitter:title")),
         ("title", element_text(title_el) if isinstance(title_el, Tag) else None),
     )
@@ -328,7 +344,42 @@ def read_title(
     prov["title"] = source
     if source == "h1":
         return value
+    if source != "json-ld" and h1 and _frames(value, h1):
+        prov["title"] = "h1"
+        return clean_text(h1)
     return strip_site_suffix(value, site_names, guess=source in ("title", "meta"))
+
+
+# Separators that set site or section parts apart from a headline inside a longer title
+# (not ":" — "Kenia: Nairobi von unten" is one headline; full-width "：" is a site mark).
+_FRAME_SEPARATORS = "|｜-–—·•»：ㅣ"
+_FRAME_MIN_SHARE = 0.3
+
+
+def _title_key(text: str, compat: bool = True) -> str:
+    """Whitespace collapsed and casefolded; with `compat`, NFKC-folded too (not when the
+    separators matter: NFKC turns the full-width "：" into ":")."""
+    text = unicodedata.normalize("NFKC", text) if compat else text
+    return _WS.sub(" ", text).strip().casefold()
+
+
+def _unescaped(text: str | None) -> str | None:
+    """JSON-LD text with HTML entities left in by the CMS ("&quot;", "&#039;") decoded."""
+    return html.unescape(text) if text and "&" in text else text
+
+
+def _frames(title: str, headline: str) -> bool:
+    """True when `title` is `headline` with parts around it set apart by site separators."""
+    full, core = _title_key(title, compat=False), _title_key(headline, compat=False)
+    if not core or core == full or len(core) < _FRAME_MIN_SHARE * len(full):
+        return False
+    start = full.find(core)
+    if start < 0:
+        return False
+    before, after = full[:start].rstrip(), full[start + len(core) :].lstrip()
+    return (not before or before[-1] in _FRAME_SEPARATORS) and (
+        not after or after[0] in _FRAME_SEPARATORS
+    )
 
 
 def read_urls(
