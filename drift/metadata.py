@@ -7,7 +7,6 @@ drift.credits; the body text (lxml and trafilatura) lives in drift.body.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 import unicodedata
@@ -15,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
+from html import unescape as unescape_html
 from typing import Any
 from urllib.parse import urljoin
 
@@ -365,7 +365,7 @@ def _title_key(text: str, compat: bool = True) -> str:
 
 def _unescaped(text: str | None) -> str | None:
     """JSON-LD text with HTML entities left in by the CMS ("&quot;", "&#039;") decoded."""
-    return html.unescape(text) if text and "&" in text else text
+    return unescape_html(text) if text and "&" in text else text
 
 
 def _frames(title: str, headline: str) -> bool:
