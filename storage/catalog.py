@@ -16,6 +16,7 @@ from storage.convert import checked_url, clean, json_safe, run_record, source_re
 from storage.errors import UnknownRecord
 from storage.pages import find_page, latest_snapshot_row
 from storage.records import RunRecord, SourceRecord, StoryRecord
+from storage.redact import mask_json, mask_optional
 from storage.rounds import with_rounds
 from storage.schema import Run, Source, Story
 from storage.upsert import insert_ignore, insert_or_update
@@ -76,8 +77,8 @@ def finish_run(
     if run is None:
         raise UnknownRecord(f"no run with id {run_id}")
     run.finished_at = now
-    run.stats = json_safe(stats)
-    run.error = clean(error)
+    run.stats = mask_json(json_safe(stats))
+    run.error = clean(mask_optional(error))  # a redis-py message may quote a URL
 
 
 def list_runs(session: Session, limit: int) -> list[RunRecord]:

@@ -24,6 +24,7 @@ from storage.records import (
     SourceRecord,
     StoryRecord,
 )
+from storage.redact import mask_json, mask_optional
 from storage.schema import Copy, FindingRow, Page, Run, Snapshot, Source, Story
 
 COMPRESSION = "zlib"
@@ -175,8 +176,9 @@ def run_record(run: Run) -> RunRecord:
         kind=run.kind,
         started_at=run.started_at,
         finished_at=run.finished_at,
-        stats=dict(run.stats or {}),
-        error=run.error,
+        # Masked again on the way out: rows stored before errors were masked.
+        stats=mask_json(dict(run.stats or {})),
+        error=mask_optional(run.error),
     )
 
 

@@ -9,7 +9,6 @@ opened. The verbs on the data live in storage.store.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.pool import StaticPool
 
 from storage.errors import DatabaseUnavailable, StorageError
+from storage.redact import mask_secrets
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,6 @@ PG_CONNECT_TIMEOUT_S = 10
 # pg_advisory_xact_lock key that serialises concurrent upgrades ("syndiwat" as hex).
 PG_MIGRATION_LOCK = 0x73796E6469776174
 WRITE_OPTION = "syndiwatch_write"
-_PASSWORD = re.compile(r"(//[^:/@]*:)[^@]*@")
 
 
 def parse_url(url: str) -> URL:
@@ -42,7 +41,7 @@ def parse_url(url: str) -> URL:
     try:
         parsed = make_url(url.strip())
     except (ArgumentError, ValueError) as exc:
-        shown = _PASSWORD.sub(r"\1***@", url.strip())
+        shown = mask_secrets(url.strip())
         raise StorageError(f"not a database URL: {shown!r}") from exc
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
@@ -203,7 +202,7 @@ def _sqlite_pragma(conn: Connection, pragma: str) -> None:
 
 def wrap_db_error(exc: DBAPIError, url: URL) -> StorageError:
     """Turn a driver error into a one-line StorageError naming the URL (no password)."""
-    reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    reason = mask_secrets(str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc))
     if exc.connection_invalidated or _is_connect_error(exc):
         return DatabaseUnavailable(f"cannot open database {safe_url(url)}: {reason}")
     return StorageError(f"database error on {safe_url(url)}: {reason}")

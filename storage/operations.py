@@ -8,7 +8,7 @@ Notices and retention live in storage.outbox.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +22,7 @@ from storage import rounds
 from storage.convert import clean, json_safe, run_record, sha256_hex, snapshot_record
 from storage.ops_schema import Correction, SourceHealth
 from storage.records import RunRecord, SnapshotRecord
+from storage.redact import mask_optional
 from storage.schema import Copy, Page, Run, Snapshot, Source, Story
 from storage.upsert import insert_or_update
 
@@ -78,7 +79,8 @@ class CorrectionRecord:
 
 
 def _health_record(row: SourceHealth) -> HealthRecord:
-    return HealthRecord(**{f.name: getattr(row, f.name) for f in fields(HealthRecord)})
+    record = HealthRecord(**{f.name: getattr(row, f.name) for f in fields(HealthRecord)})
+    return replace(record, last_error=mask_optional(record.last_error))
 
 
 def all_health(session: Session) -> dict[int, HealthRecord]:
@@ -101,7 +103,7 @@ def save_health(session: Session, health: HealthRecord, enabled: bool | None) ->
         session.add(row)
     for f in fields(HealthRecord):
         setattr(row, f.name, getattr(health, f.name))
-    row.last_error = clean(health.last_error)
+    row.last_error = clean(mask_optional(health.last_error))
     session.flush()
     if enabled is not None:
         session.execute(update(Source).where(Source.id == health.source_id).values(enabled=enabled))

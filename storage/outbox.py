@@ -15,6 +15,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.ops_schema import Notice, NoticedFinding
+from storage.redact import mask_optional
 from storage.schema import Copy, FindingRow, Page, Snapshot
 
 PRUNED = "pruned"
@@ -44,7 +45,7 @@ class NoticeRecord:
 def _notice_record(row: Notice) -> NoticeRecord:
     return NoticeRecord(
         row.id, row.copy_id, row.title, row.body, tuple(row.codes), row.created_at, row.status,
-        row.attempts, tuple(row.delivered or ()), row.last_error,
+        row.attempts, tuple(row.delivered or ()), mask_optional(row.last_error),
     )  # fmt: skip
 
 
@@ -149,7 +150,7 @@ def record_attempt(
         return
     notice.attempts += 1
     notice.delivered = sorted(set(notice.delivered or ()) | set(delivered))
-    notice.last_error = error
+    notice.last_error = mask_optional(error)  # a webhook URL may carry credentials
     if error is None:
         notice.status, notice.sent_at, notice.next_attempt_at = SENT, now, None
     elif next_attempt_at is None:

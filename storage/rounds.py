@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.convert import clean
 from storage.records import RunRecord
+from storage.redact import mask_secrets
 from storage.schema import Base, Run
 from storage.upsert import _insert
 
@@ -123,7 +124,7 @@ def fail_run(session: Session, run_id: int, error: str) -> None:
     """Give an already recorded run its error (its round failed after it was enqueued)."""
     run = session.get(Run, run_id)
     if run is not None:
-        run.error = clean(error)
+        run.error = clean(mask_secrets(error))
 
 
 def with_rounds(session: Session, runs: Sequence[RunRecord]) -> list[RunRecord]:

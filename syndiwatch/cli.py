@@ -28,13 +28,20 @@ from syndiwatch.commands.worker import worker
 CHATTY_LOGGERS = ("trafilatura", "htmldate", "charset_normalizer")
 
 
+class _MaskingFormatter(logging.Formatter):
+    """Log lines (tracebacks too) without the password of any URL they quote."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        from storage.redact import mask_secrets
+
+        return mask_secrets(super().format(record))
+
+
 def _setup_logging(verbose: int, quiet: int) -> None:
     level = max(logging.DEBUG, min(logging.CRITICAL, logging.WARNING - 10 * verbose + 10 * quiet))
-    logging.basicConfig(
-        level=level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
     for name in CHATTY_LOGGERS:  # their warnings show from -v on
         logging.getLogger(name).setLevel(level if verbose else max(level, logging.ERROR))
 

@@ -19,6 +19,7 @@ import redis
 from scraper.redis_queue import connect, live_workers, queue_depth_by_kind
 from storage import Store
 from storage.engine import parse_url
+from storage.redact import mask_secrets
 from syndiwatch.config import Config
 from syndiwatch.leader import lock_holder
 
@@ -52,7 +53,7 @@ def build_cluster(store: Store, config: Config) -> ClusterStatus | None:
         depth = queue_depth_by_kind(client, queue.prefix)
         workers = {name: _worker(info) for name, info in live_workers(client, queue.prefix).items()}
     except redis.RedisError as exc:
-        errors.append(f"cannot reach Redis at {queue.redis_url}: {exc}")
+        errors.append(mask_secrets(f"cannot reach Redis at {queue.redis_url}: {exc}"))
     return ClusterStatus(queue.prefix, leader, depth, workers, tuple(errors))
 
 

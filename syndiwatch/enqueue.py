@@ -16,6 +16,7 @@ import redis
 from scraper.redis_queue import connect, enqueue, queue_depth
 from storage import Store
 from storage.records import SourceRecord
+from storage.redact import mask_secrets
 from syndiwatch.config import Config
 from syndiwatch.daemon_jobs import JobOutcome, backing_off, recorded_run
 from syndiwatch.discovery_jobs import start_url
@@ -60,7 +61,7 @@ def enqueue_source(store: Store, config: Config, source: SourceRecord) -> JobOut
             n = enqueue(client, queue.prefix, QUEUE_KIND[source.kind], [message])
             depth = queue_depth(client, queue.prefix)
         except redis.RedisError as exc:
-            return JobOutcome(error=f"cannot reach Redis at {queue.redis_url}: {exc}")
+            return JobOutcome(error=mask_secrets(f"cannot reach Redis at {queue.redis_url}: {exc}"))
         return JobOutcome(stats={"source_id": source.id, "enqueued": n, "queue": depth})
 
     return recorded_run(store, f"source:{source.id}", body)

@@ -25,6 +25,7 @@ from scrapy.settings import Settings
 from scraper.items import FetchedPage
 from scraper.redis_queue import KINDS, Liveness, acknowledge, connect, queue_settings
 from storage import Store, open_store
+from storage.redact import mask_secrets
 from syndiwatch.config import Config, scrapy_settings
 from syndiwatch.crawl import crawl_log_level
 from syndiwatch.matching import PageMatcher
@@ -202,7 +203,7 @@ def run_worker(
     try:
         client.ping()
     except redis.RedisError as exc:
-        raise WorkerError(f"cannot reach Redis at {queue.redis_url}: {exc}") from None
+        raise WorkerError(mask_secrets(f"cannot reach Redis at {queue.redis_url}: {exc}")) from None
     worker = name or worker_id()
     with open_store(config.database_url) as store:
         shared = _Shared(store, client, config, worker)
