@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from drift.model import SEVERITY_RANK, Finding
 from storage import catalog
-from storage.convert import copy_record, finding_record, snapshot_record
+from storage.convert import clean, copy_record, finding_record, snapshot_record
 from storage.copies import REVIEW_STATES, _active_findings, set_review
 from storage.engine import is_memory_sqlite
 from storage.errors import UnknownRecord
@@ -248,6 +248,7 @@ def set_copy_review(
     copy = session.get(Copy, copy_id)
     if copy is None:
         raise UnknownRecord(f"no copy with id {copy_id}")
+    note, by = clean(note), clean(by)  # PostgreSQL refuses NUL in text
     copy.review, copy.review_note, copy.reviewed_by, copy.reviewed_at = state, note, by, now
     session.add(ReviewEvent(copy_id=copy_id, state=state, note=note, reviewer=by, at=now))
     session.flush()
@@ -271,7 +272,12 @@ def review_finding(
     assert row is not None
     session.add(
         ReviewEvent(
-            copy_id=row.copy_id, finding_id=finding_id, state=state, note=note, reviewer=by, at=now
+            copy_id=row.copy_id,
+            finding_id=finding_id,
+            state=state,
+            note=clean(note),
+            reviewer=clean(by),
+            at=now,
         )
     )
     session.flush()

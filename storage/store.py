@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from drift.model import Article, CopyAnalysis
-from storage import catalog, copies, desk, pages, traces
+from storage import catalog, copies, desk, keys, pages, traces
 from storage.convert import utc
 from storage.engine import (
     WRITE_OPTION,
@@ -323,6 +323,10 @@ class Store(OperationsVerbs):
 
     def inactive_findings(self, copy_id: int) -> list[FindingRecord]:
         return self._read(desk.inactive_findings, copy_id)
+
+    def secret_key(self, name: str, *, now: datetime | None = None) -> str:
+        """The random key called `name` (storage.keys), made and stored on first use."""
+        return self._write(keys.secret_key, name, utc(now))
 
     def data_version(self) -> str | None:
         """A token that changes whenever anything is committed (None: cannot tell)."""
