@@ -13,8 +13,9 @@ bare_extraction on the same bytes and scores each field against the annotation:
 - published: the same calendar day (date part of the ISO value), over annotated pages;
 - body: word-4-gram F1 as bench/extraction.py computes it (summary + section
   paragraphs joined as the expected body);
-- photo credit recall over annotated images with a credit: found when a caption's
-  credit (or, second, a credit line of the article) contains the annotated credit;
+- photo credit recall over annotated images with a credit: found when one caption
+  credit (or, second, one credit line of the article) holds every annotated credit
+  name, word by word (case, accents and punctuation ignored);
   caption recall over annotated images with a caption.
 
 Every figure for three groups: all pages, tune (publishers not in
@@ -213,11 +214,16 @@ def expected_body(expected: Mapping[str, Any]) -> str:
     return "\n\n".join(paragraphs)
 
 
+def _words(text: str) -> str:
+    """Casefolded, accent-free word tokens joined by single spaces, padded for matching."""
+    return " " + " ".join(_NAME_TOKEN.findall(strip_accents(norm_text(text)))) + " "
+
+
 def credit_found(annotated: Sequence[str], credits: Iterable[str]) -> bool:
-    """Every annotated credit name appears (normalised) inside one of the credits read."""
-    texts = [strip_accents(norm_text(c)) for c in credits]
-    wanted = [strip_accents(norm_text(a)) for a in annotated if a.strip()]
-    return bool(wanted) and all(any(w in t for t in texts) for w in wanted)
+    """One credit read holds every annotated credit name, compared word by word."""
+    wanted = [_words(a) for a in annotated if a.strip()]
+    wanted = [w for w in wanted if w.strip()]
+    return bool(wanted) and any(all(w in _words(c) for w in wanted) for c in credits)
 
 
 def caption_found(annotated: str, captions: Iterable[str]) -> bool:

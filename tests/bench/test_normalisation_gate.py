@@ -43,6 +43,8 @@ def test_matchers_follow_the_documented_rules() -> None:
     assert not bench.names_match("Pérez", "Juan Pérez")
     assert bench.credit_found(["Jane Roe"], ["Photo: JANE ROE / Agency"])
     assert not bench.credit_found(["Jane Roe", "AFP"], ["Photo: Jane Roe"])
+    assert not bench.credit_found(["Jane Roe", "AFP"], ["Jane Roe", "AFP"])  # one credit
+    assert bench.credit_found(["Urs Flüeler (Keystone)"], ["Foto: Urs Flueler (Keystone"])
 
 
 def test_page_score_counts_authors_one_to_one() -> None:
