@@ -17,6 +17,7 @@ from lxml import etree
 from lxml.html import HtmlElement, fromstring
 from trafilatura.settings import Extractor, use_config
 
+from drift.blocks import is_sentence_like
 from drift.credits import is_credit_line, parse_byline
 from drift.metadata import clean_text
 from drift.patterns import is_boilerplate_line
@@ -46,6 +47,8 @@ def _extractor(fast: bool) -> Extractor:
 
 
 _FAST = _extractor(fast=True)
+# Block elements of trafilatura's output: nested in another block, each is a paragraph.
+_OUTPUT_BLOCKS = frozenset({"p", "head", "list", "table", "quote", "div", "code"})
 _FULL = _extractor(fast=False)
 # Prose has a sentence end every 15–30 words; a menu or tag cloud has almost none.
 _MAX_WORDS_PER_SENTENCE = 50
@@ -230,18 +233,49 @@ def _run_trafilatura(tree: HtmlElement, url: str, options: Extractor) -> list[st
 
 
 def _body_paragraphs(body: etree._Element) -> list[str]:
+    """Return the extractor output's paragraphs: one per block, nested blocks split out.
+
+    The full mode's readability fallback hands over nested blocks (a quote or a cell
+    holding paragraphs, a layout table); each block-level piece is its own paragraph.
+    """
     out: list[str] = []
+    if body.text and body.text.strip():
+        out.append(clean_text(body.text))
     for child in body:
         if child.tag == "list":
             for item in child.findall("item") or [child]:
-                out.extend(_lines(item))
+                out.extend(_block_lines(item))
         elif child.tag == "table":
-            out.extend(clean_text(" ".join(row.itertext())) for row in child.iter("row"))
+            out.extend(_table_paragraphs(child))
         else:
-            out.extend(_lines(child))
+            out.extend(_block_lines(child))
         if child.tail and child.tail.strip():
             out.append(clean_text(child.tail))  # text between two headings, say
     return [p for p in out if p]
+
+
+def _block_lines(el: etree._Element) -> list[str]:
+    if any(child.tag in _OUTPUT_BLOCKS for child in el):
+        return _body_paragraphs(el)
+    return _lines(el)
+
+
+def _table_paragraphs(table: etree._Element) -> list[str]:
+    """Read a data table row by row, a layout table's rows (cells holding paragraphs) block
+    by block; in those rows a cell without paragraphs (navigation, spacers, labels) keeps
+    only its sentence-like lines."""
+    out: list[str] = []
+    for row in table.iter("row"):
+        cells = list(row.iter("cell")) or [row]
+        if not any(child.tag in _OUTPUT_BLOCKS for cell in cells for child in cell):
+            out.append(clean_text(" ".join(row.itertext())))
+            continue
+        for cell in cells:
+            if any(child.tag in _OUTPUT_BLOCKS for child in cell):
+                out.extend(_body_paragraphs(cell))
+            else:
+                out.extend(line for line in _lines(cell) if is_sentence_like(line))
+    return out
 
 
 def _lines(el: etree._Element) -> list[str]:
@@ -390,7 +424,8 @@ def _strip_trailing_teasers(paragraphs: list[str]) -> list[str]:
 
 
 def _is_sentence(para: str) -> bool:
-    return para.rstrip(" ”\"'’)»").endswith(_SENTENCE_END)
+    """A sentence, or the attribution line under a quote or an embedded post ("— Name, date")."""
+    return para.rstrip(" ”\"'’)»").endswith(_SENTENCE_END) or para.startswith(("— ", "– "))
 
 
 def _word_count(paragraphs: Iterable[str]) -> int:

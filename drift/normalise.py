@@ -19,6 +19,7 @@ from bs4 import BeautifulSoup
 from lxml import etree
 from lxml.html import HtmlElement
 
+from drift.blocks import mark_paragraphs
 from drift.body import element_text, extract_paragraphs, locate_article_region
 from drift.credits import find_captions, find_credit_lines, find_dateline_agency
 from drift.decode import decode_html
@@ -111,6 +112,7 @@ def normalise(data: bytes, url: str, headers: Mapping[str, str] | None = None) -
 def _normalise(data: bytes, url: str, headers: Mapping[str, str] | None) -> Article:
     _reject_binary(data, url)
     tree = _parse_tree(decode_html(data, headers), url)
+    mark_paragraphs(tree)  # every later walk sees paragraph-like blocks as <p>
     head = located_soup(tree, locate_head(tree), shells=False)
     meta = read_meta_tags(head)
     jsonld = read_jsonld(head)

@@ -222,3 +222,20 @@ def is_boilerplate_line(text: str) -> bool:
     """Tell whether a short paragraph is page furniture ("Advertisement", "Read more: …")."""
     stripped = text.strip(" \t\r\n\u00a0.…:|>»›-–—")
     return len(stripped) < 400 and BOILERPLATE_LINE_RE.match(stripped) is not None
+
+
+# Class/id words of page furniture boxes (sign-up, promotion, related stories, sharing,
+# comments, author boxes): drift.blocks does not read paragraphs into a box named so.
+FURNITURE_CLASS_RE: re.Pattern[str] = re.compile(
+    r"newsletter|sign-?up|subscri|promo|related|recommend|share|social|comment(?!ary)|"
+    r"advert|\bads?\b|sponsor|teaser|most-?read|popular|trending|sidebar|donat|"
+    r"author-?(?:bio|box|info)|\bbio\b|cookie|consent",
+    re.IGNORECASE,
+)
+# Class words and styles of text a reader does not see (screen-reader labels, hidden copies).
+HIDDEN_CLASS_RE: re.Pattern[str] = re.compile(
+    r"\bhidden\b|sr-only|screen-reader|visually-?hidden|\binvisible\b", re.IGNORECASE
+)
+HIDDEN_STYLE_RE: re.Pattern[str] = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE
+)

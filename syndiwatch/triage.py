@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 from lxml import etree
 
+from drift.blocks import count_paragraph_words
 from drift.index import MatchIndex
 
 # Calibrated on the demo sites (syndiwatch/demo/sites): copies hold 0.33-0.99 of the
@@ -27,9 +28,10 @@ from drift.index import MatchIndex
 # (MatchIndex estimates containment from a sample of at least 128 of each story's shingles.)
 MIN_CONTAINMENT = 0.08
 SHINGLE_WORDS = 4
-# A page with fewer words in <p> elements than this that holds no story is counted as
+# A page with fewer words in paragraphs than this that holds no story is counted as
 # not an article (a listing, an index, an error page); one that holds a story is
-# normalised whatever its count (bodies in <div>s have no <p> at all).
+# normalised whatever its count. Paragraphs are <p>s and the paragraph-like blocks
+# drift.blocks finds (<div class="para">, <section>, <br>-separated text).
 MIN_PARAGRAPH_WORDS = 60
 _WORD = re.compile(r"\w+")
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
@@ -111,7 +113,7 @@ def sketch_page(body: bytes) -> PageSketch:
         return PageSketch(0, np.empty(0, dtype=np.uint64))
     for element in list(root.iter(*_HIDDEN)):
         element.drop_tree()
-    paragraph_words = sum(len(p.text_content().split()) for p in root.iter("p"))
+    paragraph_words = count_paragraph_words(root)
     return PageSketch(paragraph_words, text_shingles(root.text_content()))
 
 
