@@ -1,7 +1,8 @@
 """Numbers in news prose, read into comparable values.
 
 Owns: 2,800 / 2.800 / 2 800, decimals, 1 million / 1m / 1.5bn, percentages, money,
-ordinals, fractions and number words up to a million. Two spellings of one value
+ordinals, fractions and number words up to a million, and digits inside unspaced
+scripts (33人, 43명). Two spellings of one value
 compare equal, so a formatting-only change is never reported.
 """
 
@@ -47,8 +48,11 @@ _HINT = re.compile(
     r"\d|\b(?:" + "|".join([*_UNITS, *_ORDINAL_WORDS, *_SCALES, *_FRACTIONS]) + r")\b",
     re.IGNORECASE,
 )
+# Letters of scripts written without spaces between words (CJK, kana, Hangul): a digit
+# right after one starts a number (33人, 第3), a digit right after a Latin letter does not.
+_UNSPACED = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af"
 NUMBER = re.compile(
-    rf"(?<!\w)(?P<cur>{_CURRENCY})?\s?\(?(?P<num>{_DIGITS})\)?"
+    rf"(?<![^\W{_UNSPACED}])(?P<cur>{_CURRENCY})?\s?\(?(?P<num>{_DIGITS})\)?"
     rf"(?:(?P<ord>st|nd|rd|th)\b)?"
     rf"(?:(?:\s?(?P<scale>hundred|thousand|millions?|billions?|trillion|mln|mn|bn|tn)"
     rf"|(?P<scale1>[kmb]))\b)?"

@@ -1,7 +1,9 @@
 """Direct quotations: find quoted spans and decide whether a quote was altered.
 
-Owns quote pairing for “ ” „ “ « » ‘ ’ " " and ' ' (apostrophes inside words
-are not quote marks) and the comparison rule: typography and requoting never
+Owns quote pairing for “ ” „ “ « » » « 「 」 『 』 ‘ ’ " " and ' ' (apostrophes
+inside words are not quote marks), quotations that run over several paragraphs
+(each continued paragraph opens with the mark again and only the last one closes:
+`find_paragraph_quotes`), and the comparison rule: typography and requoting never
 alter a quote; an ellipsis-trimmed quote is altered only if its kept words differ.
 """
 
@@ -18,7 +20,23 @@ _QUOTE = re.compile(
     r"|„(?P<b>[^„“”]{2,3000}?)[“”]"
     r"|«\s?(?P<c>[^«»]{2,3000}?)\s?»"
     r'|"(?P<d>[^"\n]{2,3000}?)"'
+    r"|»(?P<e>[^«»\n]{2,3000}?)«"
+    r"|「(?P<f>[^「」]{2,3000}?)」"
+    r"|『(?P<g>[^『』]{2,3000}?)』"
 )
+# Marks that open a quotation, each with the marks that close it (for quotations
+# running over paragraphs); a continued paragraph may open with any opener listed.
+_FAMILIES: tuple[tuple[str, str, str], ...] = (
+    ("“", "”", "“"),
+    ("„", "“”", "„"),
+    ("«", "»", "«»"),
+    ("»", "«", "»"),
+    ("「", "」", "「"),
+    ("『", "』", "『"),
+    ("‘", "’", "‘"),
+    ('"', '"', '"'),
+)
+_PARAGRAPH_GAP = 2  # drift.model.Article.text joins paragraphs with a blank line
 # Single quotes double as apostrophes: an opening mark follows no letter and precedes
 # a non-space; a closing mark follows a non-space and precedes no letter (don't, ’90s).
 _SINGLE = {
@@ -59,6 +77,109 @@ def find_quotes(text: str) -> list[Quote]:
                 spans.append((start, end))
     out = [Quote(text[s:e], s, e) for s, e in sorted(spans)]
     return [q for q in out if len(q.words) >= MIN_QUOTE_WORDS]
+
+
+def find_paragraph_quotes(paragraphs: list[str] | tuple[str, ...]) -> list[Quote]:
+    """Quotes of every paragraph, offsets into the paragraphs joined by blank lines.
+
+    A paragraph whose last quotation is still open, followed by one that opens with
+    the same mark, continues it (English style: “… ¶ “… ¶ “…”): the quote runs to
+    the mark that closes it, or to the end of the last paragraph continuing it.
+    """
+    starts = []
+    offset = 0
+    for paragraph in paragraphs:
+        starts.append(offset)
+        offset += len(paragraph) + _PARAGRAPH_GAP
+    out: list[Quote] = []
+    spanning: list[tuple[int, int]] = []
+    i = 0
+    while i < len(paragraphs):
+        found = _open_tail(paragraphs[i])
+        if found is None or i + 1 == len(paragraphs):
+            i += 1
+            continue
+        at, (opener, closers, continuers) = found
+        end, last = None, i
+        k = i + 1
+        while k < len(paragraphs):
+            lead = len(paragraphs[k]) - len(paragraphs[k].lstrip())
+            if paragraphs[k][lead : lead + 1] not in continuers:
+                break
+            last = k
+            close = _closing_mark(paragraphs[k], lead + 1, opener, closers)
+            if close is not None:
+                end = starts[k] + close
+                break
+            k += 1
+        if last == i:
+            i += 1
+            continue
+        if end is None:
+            end = starts[last] + len(paragraphs[last].rstrip())
+        spanning.append((starts[i] + at + 1, end))
+        i = last + 1
+    joined = "\n\n".join(paragraphs)
+    for start, end in spanning:
+        out.append(Quote(joined[start:end], start, end))
+    for index, paragraph in enumerate(paragraphs):
+        for q in find_quotes(paragraph):
+            s, e = q.start + starts[index], q.end + starts[index]
+            if not any(a - 1 <= s and e <= b + 1 for a, b in spanning):
+                out.append(Quote(q.text, s, e))
+    out = [q for q in out if len(q.words) >= MIN_QUOTE_WORDS]
+    return sorted(out, key=lambda q: q.start)
+
+
+def _open_tail(paragraph: str) -> tuple[int, tuple[str, str, str]] | None:
+    """Where the quotation still open at the paragraph's end opens, and its marks."""
+    best: tuple[int, tuple[str, str, str]] | None = None
+    for family in _FAMILIES:
+        opener, closers, _ = family
+        if opener not in paragraph:
+            continue
+        if opener == '"':
+            if paragraph.count('"') % 2 == 0:
+                continue
+            at = paragraph.rindex('"')
+        elif opener == "‘":
+            opens = [m.start() for m in _SINGLE["‘"][0].finditer(paragraph)]
+            if not opens or any(m.start() > opens[-1] for m in _SINGLE["‘"][1].finditer(paragraph)):
+                continue
+            at = opens[-1]
+        else:
+            if opener == "“" and paragraph.count("„") >= paragraph.count("“"):
+                continue  # “ closes German „ quotes here
+            at = paragraph.rindex(opener)
+            if any(c in paragraph[at + 1 :] for c in closers):
+                continue
+        if len(paragraph[at + 1 :].strip()) >= 2 and (best is None or at < best[0]):
+            best = (at, family)
+    return best
+
+
+def _closing_mark(paragraph: str, start: int, opener: str, closers: str) -> int | None:
+    """The offset of the mark closing a quotation continued from `start`, if any."""
+    if opener == '"':
+        rest = paragraph.count('"', start)
+        return paragraph.index('"', start) if rest % 2 == 1 else None
+    if opener == "‘":
+        inner_opens = sorted(m.start() for m in _SINGLE["‘"][0].finditer(paragraph, start))
+        for m in _SINGLE["‘"][1].finditer(paragraph, start):
+            if sum(1 for o in inner_opens if o < m.start()) == 0:
+                return m.start()
+            inner_opens = inner_opens[1:]
+        return None
+    depth = 0
+    for k in range(start, len(paragraph)):
+        ch = paragraph[k]
+        if ch in closers:
+            if depth == 0:
+                return k
+            depth -= 1
+        elif ch == opener:
+            depth += 1
+    return None
 
 
 def _pair_marks(

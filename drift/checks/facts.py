@@ -8,6 +8,7 @@ reading with the copy's; an unpaired one is a fact dropped or added.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -65,8 +66,8 @@ def find_name_changes(pair: PassagePair, *, drop_ok: bool = False) -> list[Fact]
     c_names = find_names(pair.checked_copy, known)
     c_seen = _words(pair.copy_context), _name_parts(find_names(pair.copy_context, known))
     o_seen = _words(pair.original_context), _name_parts(find_names(pair.original_context, known))
-    missing = [n for n in o_names if not _kept(n, *c_seen)]
-    new = [n for n in c_names if not _kept(n, *o_seen)]
+    missing = [n for n in o_names if _mentions(n, *c_seen) < _mentions(n, *o_seen)]
+    new = [n for n in c_names if _mentions(n, *o_seen) < _mentions(n, *c_seen)]
     o_at, c_at = word_positions(pair.original), word_positions(pair.copy)
     facts = []
     for i, name in enumerate(missing):
@@ -130,10 +131,16 @@ def _diff(
     return pairs
 
 
-def _words(text: str) -> set[str]:
-    found = set(re.findall(r"[\w'-]+", text.replace("’", "'")))
-    found |= {w.replace(".", "") for w in re.findall(r"\w[\w.]*\.\w", text)}  # U.S. -> US
-    return found | {re.sub(r"'s?$", "", w) for w in found}
+def _words(text: str) -> Counter[str]:
+    """How often each word (and its forms without 's and acronym dots) is written."""
+    found = re.findall(r"[\w'-]+", text.replace("’", "'"))
+    found += [w.replace(".", "") for w in re.findall(r"\w[\w.]*\.\w", text)]  # U.S. -> US
+    counts = Counter(found)
+    for w in found:
+        bare = re.sub(r"'s?$", "", w)
+        if bare != w:
+            counts[bare] += 1
+    return counts
 
 
 def _parts(name: str) -> frozenset[str]:
@@ -145,9 +152,16 @@ def _name_parts(names: list[str]) -> list[frozenset[str]]:
     return [_parts(n) for n in names]
 
 
-def _kept(name: str, words: set[str], names: list[frozenset[str]]) -> bool:
-    """Every word of the name is still there, or a shorter form of it (Li Wei -> Wei)."""
+def _mentions(name: str, words: Counter[str], names: list[frozenset[str]]) -> int:
+    """How often a text mentions the person: by the whole name or a shorter or longer
+    form of it (Li Wei, Wei, Dr Li Wei), or failing that by all its words.
+
+    A name the copy mentions as often as the original (around the passage) was kept or
+    moved; one mentioned less was replaced or dropped, even where a neighbour still
+    gives the surname that the original's neighbour gave too.
+    """
     parts = _parts(name)
-    if all(p in words for p in parts):
-        return True
-    return any(other and other < parts for other in names)
+    if not parts:
+        return 0
+    by_name = sum(1 for other in names if other and (other <= parts or parts <= other))
+    return max(by_name, min(words[p] for p in parts))

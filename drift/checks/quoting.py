@@ -1,8 +1,9 @@
 """content.quote_altered: direct quotations that differ from the original's.
 
-Quotes are found per paragraph (so one may span sentences) and each quote of a
-kept sentence is paired with the copy's most similar quote. Requoting, typography
-and honest ellipsis trims are not alterations.
+Quotes are found per paragraph (so one may span sentences), or over several
+paragraphs when each continued paragraph reopens it, and each quote of a kept
+sentence is paired with the copy's most similar quote. Requoting, typography and
+honest ellipsis trims are not alterations.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from drift.model import Article
-from drift.quotes import SAME_QUOTE_MIN, Quote, find_quotes, same_quote
+from drift.quotes import SAME_QUOTE_MIN, Quote, find_paragraph_quotes, same_quote
 from drift.text import words
 
 
@@ -28,14 +29,8 @@ class QuoteChange:
 
 
 def article_quotes(article: Article) -> list[Quote]:
-    """Quotes of every paragraph, offsets into `article.text`."""
-    out = []
-    offset = 0
-    for paragraph in article.paragraphs:
-        for q in find_quotes(paragraph):
-            out.append(Quote(q.text, q.start + offset, q.end + offset))
-        offset += len(paragraph) + 2
-    return out
+    """Quotes of every paragraph and across paragraphs, offsets into `article.text`."""
+    return find_paragraph_quotes(article.paragraphs)
 
 
 def find_quote_changes(
