@@ -15,7 +15,7 @@ from drift.attribution_links import find_canonical_findings, find_link_findings
 from drift.attribution_names import (
     NameSet,
     fold,
-    is_generic_author,
+    is_person_name,
     outlet_names,
     person_named_in,
     same_person,
@@ -129,7 +129,12 @@ def _find_publisher_findings(original: Article, copy: Article) -> list[Finding]:
 
 
 def _find_placeholder_findings(original: Article, copy: Article) -> list[Finding]:
-    """Report each copy credit line whose value names nobody ("Source: –")."""
+    """Report each copy credit line whose value names nobody ("Source: –").
+
+    A placeholder the original prints under the same label is the original's own
+    (a "Sources:" heading over a list, a template left empty): the copy changed nothing.
+    """
+    kept = {fold(c.label) for c in original.credits if is_placeholder(c.value)}
     return [
         make_finding(
             "attribution.credit_placeholder",
@@ -137,7 +142,7 @@ def _find_placeholder_findings(original: Article, copy: Article) -> list[Finding
             copy=_credit_line(credit),
         )
         for credit in copy.credits
-        if is_placeholder(credit.value)
+        if is_placeholder(credit.value) and fold(credit.label) not in kept
     ]
 
 
@@ -202,12 +207,14 @@ def _find_wire_findings(original: Article, copy: Article) -> list[Finding]:
 def _find_byline_findings(original: Article, copy: Article) -> list[Finding]:
     """Report original authors the copy does not name, or names replaced by someone else.
 
-    A copy byline that is no original author (generic "Staff" included) is a
-    replacement only when the original named a person and that person is gone;
-    without a named original author we cannot tell a replacement from a byline
-    the original never showed. A replacement is reported instead of byline_missing.
+    A copy byline that is no original author is a replacement only when it names a
+    plausible person (drift.attribution_names.author_kind), the original named a person
+    and that person is gone; without a named original author we cannot tell a
+    replacement from a byline the original never showed. A CMS placeholder ("admin",
+    "Staff", the copy's site name) or junk on the copy leaves the author missing. A
+    replacement is reported instead of byline_missing.
     """
-    named = [a for a in original.authors if a.strip() and not is_generic_author(a)]
+    named = [a for a in original.authors if is_person_name(a)]
     texts = _copy_naming_texts(copy)
     missing = [
         a
@@ -217,10 +224,13 @@ def _find_byline_findings(original: Article, copy: Article) -> list[Finding]:
     if not missing:
         return []
     parties = _original_parties(original)
+    own = outlet_names(copy.publisher) | site_names(copy.url)
+    # Only a plausible person replaces an author: a placeholder ("admin", the copy's own
+    # site name), an outlet or junk names nobody, so the author is missing instead.
     impostors = [
         c
         for c in copy.authors
-        if c.strip()
+        if is_person_name(c, own)
         and not any(same_person(c, a) for a in original.authors)
         and not parties.found_in([c])
     ]

@@ -171,15 +171,30 @@ def _broken_reason(link: Link, copy_url: str, sites: frozenset[str], known: Name
     return "elsewhere"
 
 
+def points_to_original(copy: Article, sites: frozenset[str]) -> bool:
+    """Tell whether the copy's rel=canonical, og:url or JSON-LD isBasedOn names the original.
+
+    Each is a machine-readable link to the original (what search engines and readers'
+    tools follow), so it counts as a link back when it reaches the original's site:
+    a mirror whose canonical is the original's real address credits it.
+    """
+    for url in (copy.canonical, copy.og_url, copy.is_based_on):
+        key = url_key(url, copy.url)
+        if key is not None and site_of("http://" + key) in sites:
+            return True
+    return False
+
+
 def find_link_findings(original: Article, copy: Article, known: NameSet) -> list[Finding]:
     """Report source links that lead nowhere or elsewhere, and a missing link to the original.
 
     The two are distinct facts: a lone broken "original article" link gives both
     link_broken and link_missing; a broken one next to a working link gives only link_broken.
+    A canonical, og:url or isBasedOn naming the original's site is a link back too.
     """
     sites = original_sites(original)
     findings: list[Finding] = []
-    reaches = False
+    reaches = points_to_original(copy, sites)
     for link in copy.links:
         key = url_key(link.href, copy.url)
         if key is not None and site_of("http://" + key) in sites:

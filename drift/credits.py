@@ -13,9 +13,10 @@ from collections.abc import Iterable, Iterator
 from bs4 import Tag
 from bs4.element import NavigableString, PreformattedString
 
+from drift import attribution_names
 from drift.metadata import attr, clean_text, element_text, first_tag, iter_tags
 from drift.model import Caption, Credit
-from drift.patterns import CREDIT_LINE_RE, WIRE_SERVICES, canonical_wire_service
+from drift.patterns import CREDIT_LABELS, CREDIT_LINE_RE, WIRE_SERVICES, canonical_wire_service
 
 BLOCK_TAGS = frozenset(
     {
@@ -53,8 +54,39 @@ _BYLINE_CLASSES = (
     "signature",
     "autor",
 )
-_CAPTION_CREDIT_CLASSES = ("credit", "copyright", "source", "author")
+_CAPTION_CREDIT_CLASSES = ("credit", "copyright", "source", "author", "photographer")
 _MAX_CREDIT_LINE = 160
+# A line longer than this is prose: no label or note is looked for inside it.
+_MAX_NOTE_LINE = 400
+
+# A credit label inside a line: at its start or after a separator ("– Source: –").
+_LABEL_ALTERNATION = "|".join(re.escape(x) for x in sorted(CREDIT_LABELS, key=len, reverse=True))
+_INLINE_LABEL_RE = re.compile(
+    rf"(?:^|(?<=[–—|•·/])|(?<=\s-)|(?<=\s-\s))\s*[\(\[]?\s*(?P<label>{_LABEL_ALTERNATION})\s*[:：]",
+    re.IGNORECASE,
+)
+# What ends a value inside a line: a spaced dash or bar, a bullet.
+_SEPARATOR = re.compile(r"\s[–—|•·-]\s|\s[–—|•·]$|[\)\]]\s*$")
+_SEPARATOR_START = re.compile(r"^[–—|•·-](?:\s|$)")
+# Notes that name where a story first ran. Words any note holds (a cheap first test):
+NOTE_WORDS = ("ublished", "ppeared", "eprinted", "ublicado", "eröffentlicht", "ubblicato")
+SYNDICATION_NOTE_RE = re.compile(
+    r"(?:(?:this|the)\s+(?:article|story|piece|post|report|column|essay|interview)\s+"
+    r"(?:was|is|has been|first)?\s*)?"
+    r"(?P<label>(?:(?:originally|first)\s+(?:published|posted|appeared|ran)|"
+    r"(?:published|appeared)\s+(?:originally|first)|republished|reprinted|"
+    r"publicado\s+originalmente|originalmente\s+publicado|"
+    r"(?:zuerst|ursprünglich|erstmals)\s+(?:veröffentlicht|erschienen)|"
+    r"pubblicato\s+originariamente))"
+    r"(?:\s+(?:here\s+)?with\s+(?:the\s+)?(?:kind\s+)?permission)?"
+    r"\s+(?:by|in|on|at|from|via|por|en|bei|auf|in der|im|su|da)\s+(?P<value>[^\n]{2,160})",
+    re.IGNORECASE,
+)
+# Where a note's value ends: a sentence end, a clause ("and is republished …"), a date.
+_NOTE_VALUE_END = re.compile(
+    r"\.\s|\.$|\s(?:and|under|with|as part|y|und|e)\s"
+    r"|\s(?:on|am|el|le)\s+(?=\d|[A-Z][a-z]+\.?\s+\d)|\s[–—|]\s|,\s|;\s|\(",
+)
 _MAX_BYLINE = 120
 
 # "By Jane Doe and John Roe", "By Jane Doe, Reuters", "Por María Pérez", "Von Hans Meier".
@@ -72,32 +104,6 @@ _AFFILIATION = re.compile(
     r"^the\s|\b(?:staff|writer|reporter|correspondent|editor|contributor|columnist|news|"
     r"times|post|herald|journal|gazette|daily|agency|press|media|tribune|courier)\b",
     re.IGNORECASE,
-)
-GENERIC_AUTHORS = frozenset(
-    {
-        "staff",
-        "staff reporter",
-        "staff writer",
-        "admin",
-        "administrator",
-        "editor",
-        "editors",
-        "editorial",
-        "editorial staff",
-        "news desk",
-        "web desk",
-        "newsroom",
-        "desk",
-        "team",
-        "guest",
-        "anonymous",
-        "redaktion",
-        "redacción",
-        "rédaction",
-        "ban biên tập",
-        "pv",
-        "bbt",
-    }
 )
 _PHOTO_CREDIT = re.compile(
     r"(?:\(\s*)?(?:(?P<label>photo|photograph|picture|image|credit|foto|ảnh|bild|imagen|фото)"
@@ -167,12 +173,24 @@ def _has_colon_text(el: Tag) -> bool:
     return el.name not in SKIP_TAGS and any(":" in t or "：" in t for t in own_text(el))
 
 
+def _has_credit_text(el: Tag) -> bool:
+    """Tell whether an element's own text may hold a credit line or a syndication note."""
+    if el.name in SKIP_TAGS:
+        return False
+    return any(":" in t or "：" in t or has_note_word(t) for t in own_text(el))
+
+
+def has_note_word(text: str) -> bool:
+    """Cheap test: does a text hold a word that starts a syndication note ("published")?"""
+    return any(word in text for word in NOTE_WORDS)
+
+
 def find_credit_lines(soup: Tag) -> tuple[tuple[Credit, str], ...]:
     """Return each credit line as (Credit(label, value), the line as printed), in page order."""
     seen_blocks: set[int] = set()  # id(): the soup is alive for the whole call
     found: list[tuple[Credit, str]] = []
     seen: set[tuple[str, str]] = set()
-    for el in filter(_has_colon_text, iter_tags(body_of(soup))):
+    for el in filter(_has_credit_text, iter_tags(body_of(soup))):
         block = block_ancestor(el)
         if id(block) in seen_blocks:
             continue
@@ -180,10 +198,10 @@ def find_credit_lines(soup: Tag) -> tuple[tuple[Credit, str], ...]:
         if _in_caption(block):
             continue
         for line in leaf_lines(block):
-            credit = parse_credit_line(line)
-            if credit is not None and (credit.label, credit.value) not in seen:
-                seen.add((credit.label, credit.value))
-                found.append((credit, line))
+            for credit in parse_credit_lines(line):
+                if (credit.label, credit.value) not in seen:
+                    seen.add((credit.label, credit.value))
+                    found.append((credit, line))
     return tuple(found)
 
 
@@ -205,9 +223,70 @@ def parse_credit_line(line: str) -> Credit | None:
     return Credit(m.group("label").strip(), value)
 
 
+def parse_credit_lines(line: str) -> list[Credit]:
+    """Read every credit in a line: a line-start credit, labels inside it, syndication notes.
+
+    "You are reading the article X at – Source: – Read the original article here" holds
+    the credit "Source: –": a label inside a line counts after a separator (dash, bar,
+    bullet), and its value ends at the next separator or label.
+    """
+    if len(line) > _MAX_NOTE_LINE:
+        return []
+    labels = list(_INLINE_LABEL_RE.finditer(line))
+    credits: list[Credit] = []
+    if labels and labels[0].start() == 0 and len(line) <= _MAX_CREDIT_LINE and len(labels) == 1:
+        whole = parse_credit_line(line)
+        if whole is not None:
+            return [whole]
+    for i, m in enumerate(labels):
+        end = labels[i + 1].start() if i + 1 < len(labels) else len(line)
+        credit = _inline_credit(m.group("label"), line[m.end() : end])
+        if credit is not None:
+            credits.append(credit)
+    if not credits:
+        credits += _note_credits(line)
+    return credits
+
+
+def _inline_credit(label: str, rest: str) -> Credit | None:
+    rest = rest.strip()
+    if _SEPARATOR_START.match(rest):
+        return Credit(label.strip(), rest[0])  # "Source: – Read the original": names nobody
+    value = _SEPARATOR.split(rest, maxsplit=1)[0].strip(" .;,")
+    if len(value.split()) > 12:
+        return None
+    return Credit(label.strip(), value)
+
+
+def _note_credits(line: str) -> list[Credit]:
+    """Read "This article was originally published by X" notes as credits."""
+    if len(line) > _MAX_NOTE_LINE or not has_note_word(line):
+        return []
+    out: list[Credit] = []
+    for m in SYNDICATION_NOTE_RE.finditer(line):
+        value = _NOTE_VALUE_END.split(m.group("value"), maxsplit=1)[0].strip(" .;,:")
+        if value and len(value.split()) <= 12 and any(ch.isalpha() for ch in value):
+            out.append(Credit(m.group("label").strip().capitalize(), value))
+    return out
+
+
 def is_credit_line(line: str) -> bool:
-    """Tell whether a paragraph is a credit/source line (kept out of the body text)."""
-    return parse_credit_line(line) is not None
+    """Tell whether a paragraph is a credit line, a syndication note or a photo credit.
+
+    Each is kept out of the body text (drift.body): "Source: AFP", "This article was
+    originally published by X.", a media block's "Photo: Jane Roe/AFP" line.
+    """
+    if parse_credit_line(line) is not None or is_photo_credit_line(line):
+        return True
+    return len(line) <= _MAX_CREDIT_LINE * 2 and bool(parse_credit_lines(line))
+
+
+def is_photo_credit_line(line: str) -> bool:
+    """Tell whether a whole line is a photo credit ("Photo: Jane Roe/AFP", "© Reuters")."""
+    if len(line) > _MAX_CREDIT_LINE:
+        return False
+    m = _PHOTO_CREDIT.match(line.strip())
+    return m is not None and bool(m.group("credit").strip())
 
 
 def parse_byline(line: str) -> tuple[str, ...]:
@@ -223,6 +302,10 @@ def parse_byline(line: str) -> tuple[str, ...]:
 def split_names(text: str) -> tuple[str, ...]:
     """Split "Jane Doe and John Roe, Reuters" into names, leaving agency names out."""
     text = _strip_affiliation(_NAME_TAIL.sub("", clean_text(text)))
+    surname, comma, given = text.partition(",")
+    one_each = len(surname.split()) == 1 and len(given.split()) == 1 and "," not in given
+    if comma and one_each and canonical_wire_service(given.strip()) is None:
+        return (text,)  # "Doe, Jane": one name written surname first
     names: list[str] = []
     for part in _NAME_SPLIT.split(text):
         part = part.strip(" .;:-–—")
@@ -268,7 +351,7 @@ def find_dateline_agency(paragraphs: Iterable[str]) -> str | None:
 
 def is_generic_author(name: str) -> bool:
     """Tell whether an author name is a placeholder for the newsroom ("Staff", "Admin")."""
-    return name.strip().casefold() in GENERIC_AUTHORS
+    return attribution_names.is_generic_author(name)
 
 
 def is_byline_element(el: Tag) -> bool:

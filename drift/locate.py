@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 from lxml import etree
 from lxml.html import HtmlElement
 
-from drift.credits import BLOCK_TAGS
+from drift.credits import BLOCK_TAGS, NOTE_WORDS
 from drift.links import INLINE_TAGS, is_furniture
 from drift.metadata import READ_META_KEYS
 from drift.people import (
@@ -42,12 +42,21 @@ _CREDIT_TEXT = (
     "substring(., 1, 200)), 1, 40), ':') or contains(substring(normalize-space(substring("
     "., 1, 200)), 1, 40), '：'))"
 )
+# A label inside a short line after a separator ("… at – Source: –"), or a syndication
+# note ("This article was originally published by …"; drift.credits reads both).
+_INLINE_CREDIT_TEXT = (
+    "string-length(.) <= 400 and ((contains(., ':') and (contains(., '– ') or contains(., '— ')"
+    " or contains(., '| '))) or {})".format(
+        " or ".join(f"contains(., '{word}')" for word in NOTE_WORDS)
+    )
+)
 # A block holding a credit line is read whole; one larger than this (a page wrapper with
 # loose text) is not: a credit line printed straight into it is not found.
 _MAX_CANDIDATE_ELEMENTS = 300
 # Each block (drift.credits.BLOCK_TAGS) around such a text node, once, in page order.
 _CREDIT_XPATH = (
-    f"//body//*[not(self::script or self::style)][text()[{_CREDIT_TEXT}]]"
+    "//body//*[not(self::script or self::style)]"
+    f"[text()[({_CREDIT_TEXT}) or ({_INLINE_CREDIT_TEXT})]]"
     "/ancestor-or-self::*[{}][1][not(self::body or self::html)][count(.//*) <= {}]".format(
         " or ".join(f"self::{t}" for t in sorted(BLOCK_TAGS)), _MAX_CANDIDATE_ELEMENTS
     )

@@ -14,11 +14,11 @@ from typing import Any
 
 from bs4 import Tag
 
+from drift.attribution_names import NameSet, author_kind, clean_author, outlet_names
 from drift.credits import (
     body_of,
     byline_agencies,
     find_byline_elements,
-    is_generic_author,
     leaf_lines,
     own_text,
     parse_byline,
@@ -74,16 +74,18 @@ def find_authors(
     jsonld: Mapping[str, Any],
     prov: dict[str, str],
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Return (authors, agencies named as authors); generic names only when nothing else.
+    """Return (authors, agencies named as authors) from the first source that names a person.
 
+    Every name read is judged by drift.attribution_names.author_kind: only plausible
+    persons become authors; agencies go to the second list; outlets, junk ("J J",
+    "Follow", an e-mail address) are dropped. Placeholders ("Staff", the site's own name)
+    are returned only when no source names a person.
     `soup(kind)` returns the soup of the page's MARKUP or BYLINE_LINES elements.
     """
+    own = _own_names(meta, jsonld)
     # Callables: the markup and text scans cost a tree walk, so they run only when needed.
     candidates: list[tuple[str, Callable[[], list[str]]]] = [
-        (
-            "json-ld",
-            lambda: jsonld_names(jsonld.get("author")) + jsonld_names(jsonld.get("creator")),
-        ),
+        ("json-ld", lambda: _jsonld_authors(jsonld)),
         ("meta", lambda: _meta_authors(meta)),
         ("markup", lambda: _markup_authors(soup(MARKUP))),
         ("byline-text", lambda: _byline_text_authors(soup(BYLINE_LINES))),
@@ -91,25 +93,62 @@ def find_authors(
     agencies: list[str] = []
     fallback: tuple[str, tuple[str, ...]] | None = None
     for source, read in candidates:
-        names = read()
         people: list[str] = []
-        for name in names:
-            agency = canonical_wire_service(name)
-            if agency:
-                agencies.append(agency)
-            elif not is_placeholder(name):
-                people.append(name)
+        placeholders: list[str] = []
+        for raw in read():
+            if is_placeholder(raw):
+                continue
+            agencies.extend(byline_agencies(raw))
+            for name in split_names(raw) or (raw,):
+                kind = author_kind(name, own)
+                if kind == "person":
+                    people.append(clean_author(name))
+                elif kind == "organisation":
+                    agencies.extend(_agencies_in(name))
+                elif kind == "placeholder":
+                    placeholders.append(clean_text(name))
         people = list(dict.fromkeys(people))
-        real = [n for n in people if not is_generic_author(n)]
-        if real:
+        if people:
             prov["authors"] = source
-            return tuple(real), tuple(dict.fromkeys(agencies))
-        if people and fallback is None:
-            fallback = (source, tuple(people))
+            return tuple(people), tuple(dict.fromkeys(agencies))
+        if placeholders and fallback is None:
+            fallback = (source, tuple(dict.fromkeys(placeholders)))
     if fallback is not None:
         prov["authors"] = fallback[0]
         return fallback[1], tuple(dict.fromkeys(agencies))
     return (), tuple(dict.fromkeys(agencies))
+
+
+def _agencies_in(name: str) -> list[str]:
+    canonical = canonical_wire_service(clean_author(name))
+    if canonical:
+        return [canonical]
+    # "AFP Deutschland", "dpa-AFX": an agency's desk; a longer name only mentions one.
+    return list(find_wire_services(name)) if len(name.split()) <= 3 else []
+
+
+def _own_names(meta: Mapping[str, str], jsonld: Mapping[str, Any]) -> NameSet:
+    """The names the page gives its own site (a byline naming it names no person)."""
+    names = NameSet()
+    for value in (meta.get("og:site_name"), meta.get("application-name")):
+        names = names | outlet_names(value)
+    for value in jsonld_names(jsonld.get("publisher")):
+        names = names | outlet_names(value)
+    return names
+
+
+def _jsonld_authors(jsonld: Mapping[str, Any]) -> list[str]:
+    """The JSON-LD author and creator names; an Organization counts only as an agency."""
+    out: list[str] = []
+    for key in ("author", "creator"):
+        value = jsonld.get(key)
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if isinstance(item, dict) and "organization" in str(item.get("@type", "")).casefold():
+                out.extend(n for n in jsonld_names(item) if _agencies_in(n))
+            else:
+                out.extend(jsonld_names(item))
+    return out
 
 
 def _meta_authors(meta: Mapping[str, str]) -> list[str]:

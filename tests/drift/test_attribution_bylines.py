@@ -58,13 +58,22 @@ ROWS: list[tuple[str, dict[str, Any], dict[str, Any], str, int]] = [
     # byline_replaced: positives (and then no byline_missing for the same author)
     ("replaced/other-person", {}, {"authors": ("John Smith",)}, REPLACED, 1),
     ("replaced/other-person-not-missing", {}, {"authors": ("John Smith",)}, MISSING, 0),
-    ("replaced/generic-for-named", {}, {"authors": ("Admin",)}, REPLACED, 1),
-    ("replaced/two-impostors", {}, {"authors": ("John Smith", "Staff Writer")}, REPLACED, 2),
+    ("replaced/two-impostors", {}, {"authors": ("John Smith", "Mary Major")}, REPLACED, 2),
     # byline_replaced: near misses
     ("replaced/original-anonymous", {"authors": ()}, {"authors": ("John Smith",)}, REPLACED, 0),
     ("replaced/co-byline", {}, {"authors": ("Jane Doe", "John Smith")}, REPLACED, 0),
     ("replaced/wire-as-author", {}, {"authors": ("AFP",)}, REPLACED, 0),
     ("replaced/generic-for-generic", {"authors": ("Staff",)}, {"authors": ("Admin",)}, REPLACED, 0),
+    # A CMS placeholder names nobody: the author is missing, not replaced.
+    ("replaced/generic-for-named", {}, {"authors": ("Admin",)}, REPLACED, 0),
+    ("missing/generic-for-named", {}, {"authors": ("Admin",)}, MISSING, 1),
+    (
+        "replaced/person-and-placeholder",
+        {},
+        {"authors": ("John Smith", "Staff Writer")},
+        REPLACED,
+        1,
+    ),
     # photo_credit_dropped: positives
     ("photo/credit-gone", {}, {"captions": (Caption(CAPTION, None),)}, PHOTO, 1),
     ("photo/credit-placeholder", {}, {"captions": (Caption(CAPTION, "–"),)}, PHOTO, 1),

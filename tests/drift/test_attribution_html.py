@@ -84,8 +84,11 @@ def test_faithful_copy_page_gives_no_findings() -> None:
         ),
         pytest.param({"byline": ""}, "attribution.byline_missing", id="byline-missing"),
         pytest.param({"byline": "By John Smith"}, "attribution.byline_replaced", id="replaced"),
+        # The copy's own canonical: a canonical naming the original is a link back too.
         pytest.param(
-            {"link": ' <a href="/a/124">Related story</a>'}, "attribution.link_missing", id="link"
+            {"link": ' <a href="/a/124">Related story</a>', "canonical": COPY_URL},
+            "attribution.link_missing",
+            id="link",
         ),
         pytest.param(
             {"link": ' <a href="#">Read the original article here</a>'},

@@ -42,20 +42,30 @@ HEADLINE = (
 )
 
 
+OWN_CANONICAL: dict[str, Any] = {"canonical": COPY_URL}
+
+
 def _links(*pairs: tuple[str, str]) -> dict[str, Any]:
     return {"links": tuple(Link(href, text) for href, text in pairs)}
 
 
 ROWS: list[tuple[str, dict[str, Any], str, int]] = [
     # link_missing: positives
-    ("missing/no-links", {"links": ()}, MISSING, 1),
-    ("missing/own-site-only", _links((COPY_URL + "?page=2", "Next page")), MISSING, 1),
+    # (the copy's canonical is its own: a canonical naming the original is a link back)
+    ("missing/no-links", {"links": (), **OWN_CANONICAL}, MISSING, 1),
     (
-        "missing/look-alike-domain",
-        _links(("https://example-times.net/leak", "The story")),
+        "missing/own-site-only",
+        {**_links((COPY_URL + "?page=2", "Next page")), **OWN_CANONICAL},
         MISSING,
         1,
     ),
+    (
+        "missing/look-alike-domain",
+        {**_links(("https://example-times.net/leak", "The story")), **OWN_CANONICAL},
+        MISSING,
+        1,
+    ),
+    ("missing/canonical-names-original", {"links": ()}, MISSING, 0),
     # link_missing: near misses
     ("missing/home-page", _links(("http://example-times.com/", "Example Times")), MISSING, 0),
     (
@@ -92,7 +102,7 @@ ROWS: list[tuple[str, dict[str, Any], str, int]] = [
     ("broken/read-more-next-story", _links(("/a/124", "Read more: Minister resigns")), BROKEN, 0),
     ("broken/via-inside-text", _links(("/a/124", "Travel via the new bridge")), BROKEN, 0),
     # A lone broken source link is two facts: it is broken, and no link reaches the original.
-    ("both/lone-broken-is-also-missing", _links(("#", "Source")), MISSING, 1),
+    ("both/lone-broken-is-also-missing", {**_links(("#", "Source")), **OWN_CANONICAL}, MISSING, 1),
     ("both/broken-next-to-working", _links(("#", "Source"), (ORIGINAL_URL, "here")), MISSING, 0),
     # canonical_elsewhere: positives
     ("canonical/self", {"canonical": COPY_URL}, CANONICAL, 1),
@@ -157,5 +167,5 @@ def test_url_key(url: str, expected: str | None) -> None:
     "href", ["http://[::1", "http://example.com:99999/", "\x00javascript:alert(1)", "//", "data:,x"]
 )
 def test_hostile_hrefs_do_not_raise(href: str) -> None:
-    findings = _run(_links((href, "Source")))
+    findings = _run({**_links((href, "Source")), "canonical": None})
     assert {f.code for f in findings} == {BROKEN, MISSING}

@@ -1,0 +1,308 @@
+"""Attribution evidence as real sites print it, read through drift.normalise.
+
+Small hand-written pages in the shapes met on real news sites: syndication notes above
+the body or under the byline, canonical / og:url / isBasedOn naming the original, a
+byte-identical mirror, credit labels inside a template line, CMS placeholder authors,
+junk author markup, and photo credits printed next to their caption.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from drift.analyse import analyse_copy
+from drift.attribution import find_attribution_findings
+from drift.attribution_names import author_kind, outlet_names
+from drift.credits import parse_credit_lines
+from drift.model import Article, Credit
+from drift.normalise import normalise
+
+ORIGINAL_URL = "https://www.harbor-courier.com/2024/05/24/harbour-floods"
+COPY_URL = "https://daily-buzz.example/news/harbour-floods"
+PARAGRAPHS = [
+    "Floodwater rose through the harbour district on Friday night, forcing more than two"
+    " thousand residents from their homes as the river broke its banks.",
+    "The council opened three shelters in school halls and said buses would run through"
+    " the night to carry families and their belongings to higher ground.",
+    "Engineers warned that the sea wall, repaired only last spring, could fail again if"
+    " the storm surge forecast for Sunday morning reaches the upper estimate.",
+    "Shopkeepers on the quay spent the evening carrying stock upstairs, and several said"
+    " they had not been told about the warning until the water reached their doors.",
+]
+BODY = "\n".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+
+
+def page(
+    body: str = BODY,
+    *,
+    head: str = "",
+    above: str = "",
+    byline: str = '<p class="byline">By Jane Doe</p>',
+    site: str = "The Harbor Courier",
+    canonical: str | None = ORIGINAL_URL,
+) -> bytes:
+    link = f'<link rel="canonical" href="{canonical}">' if canonical else ""
+    return f"""<!doctype html><html lang="en"><head><title>Harbour floods | {site}</title>
+{link}<meta property="og:site_name" content="{site}">{head}</head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<header class="article-header"><h1>Harbour floods force thousands from homes</h1>
+{byline}{above}</header>
+<article><div class="article-body">{body}</div></article>
+<footer><p>© 2024 {site}</p></footer></body></html>""".encode()
+
+
+ORIGINAL = normalise(page(), ORIGINAL_URL)
+
+
+def codes(copy_html: bytes, copy_url: str = COPY_URL, original: Article = ORIGINAL) -> list[str]:
+    copy = normalise(copy_html, copy_url)
+    return [f.code for f in find_attribution_findings(original, copy)]
+
+
+# --- original identity: canonical, og:url and isBasedOn --------------------------------
+
+
+def test_byte_identical_mirror_on_another_host_gives_no_findings() -> None:
+    data = page()
+    original = normalise(data, "http://127.0.0.1:8001/harbour-floods.html")
+    mirror = normalise(data, "http://localhost:8002/mirror/harbour-floods.html")
+    assert analyse_copy(original, mirror).findings == ()
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        pytest.param(f'<meta property="og:url" content="{ORIGINAL_URL}">', id="og-url"),
+        pytest.param(
+            '<script type="application/ld+json">'
+            + json.dumps({"@type": "NewsArticle", "isBasedOn": ORIGINAL_URL})
+            + "</script>",
+            id="is-based-on",
+        ),
+    ],
+)
+def test_machine_readable_link_to_the_original_counts_as_link_back(head: str) -> None:
+    copy = page(head=head, site="Daily Buzz", canonical=COPY_URL)
+    assert "attribution.link_missing" not in codes(copy)
+
+
+def test_canonical_naming_the_original_counts_as_link_back() -> None:
+    found = codes(page(site="Daily Buzz", canonical=ORIGINAL_URL))
+    assert "attribution.link_missing" not in found
+    assert "attribution.canonical_elsewhere" not in found
+
+
+def test_canonical_naming_the_originals_real_site_when_served_elsewhere() -> None:
+    # The original is fetched from a mirror or test host; its canonical is its real site.
+    original = normalise(page(), "http://127.0.0.1:8001/story.html")
+    found = codes(page(site="Daily Buzz", canonical=ORIGINAL_URL), original=original)
+    assert "attribution.link_missing" not in found
+    assert "attribution.canonical_elsewhere" not in found
+
+
+def test_own_canonical_and_no_link_is_still_link_missing() -> None:
+    assert "attribution.link_missing" in codes(page(site="Daily Buzz", canonical=COPY_URL))
+
+
+# --- syndication notes above the body or under the byline -------------------------------
+
+NOTE = (
+    'This article was originally published by <a href="{href}">The Harbor Courier</a>'
+    " and is republished with permission."
+)
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        pytest.param("above", id="under-byline"),
+        pytest.param("top", id="above-body"),
+    ],
+)
+def test_syndication_note_outside_the_body_links_back(where: str) -> None:
+    note = f'<p class="syndication-note">{NOTE.format(href=ORIGINAL_URL)}</p>'
+    if where == "above":
+        copy = page(above=note, site="Daily Buzz", canonical=COPY_URL)
+    else:
+        copy = page(note + BODY, site="Daily Buzz", canonical=COPY_URL)
+    article = normalise(copy, COPY_URL)
+    assert Credit("Originally published", "The Harbor Courier") in article.credits
+    assert not any("originally published" in p for p in article.paragraphs)
+    found = codes(copy)
+    assert "attribution.link_missing" not in found
+    assert "attribution.publisher_missing" not in found
+
+
+def test_syndication_note_linking_elsewhere_is_no_link_back() -> None:
+    note = f'<p class="syndication-note">{NOTE.format(href="/about")}</p>'
+    found = codes(page(above=note, site="Daily Buzz", canonical=COPY_URL))
+    assert "attribution.link_missing" in found
+    assert "attribution.publisher_missing" not in found
+
+
+@pytest.mark.parametrize(
+    ("line", "credit"),
+    [
+        ("This story first appeared in The Harbor Courier on May 24.", "The Harbor Courier"),
+        ("Republished with permission from harbor-courier.com.", "harbor-courier.com"),
+        ("Originally published on The Conversation. Read the original article.", None),
+    ],
+)
+def test_syndication_note_values(line: str, credit: str | None) -> None:
+    [found] = parse_credit_lines(line)
+    assert found.value == (credit or "The Conversation")
+
+
+# --- credit labels inside a line ------------------------------------------------------
+
+TEMPLATE = (
+    "You are reading the article Harbour floods force thousands from homes at – Source: –"
+    ' <a href="{href}">Read the original article here</a>'
+)
+
+
+def test_inline_source_placeholder_in_a_template_line() -> None:
+    line = f"<p>{TEMPLATE.format(href=ORIGINAL_URL)}</p>"
+    copy = page(BODY + line, site="Daily Buzz", canonical=COPY_URL)
+    article = normalise(copy, COPY_URL)
+    assert Credit("Source", "–") in article.credits
+    assert "attribution.credit_placeholder" in codes(copy)
+    assert "attribution.link_missing" not in codes(copy)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Harbour floods – Source: AFP – Read the original article", [("Source", "AFP")]),
+        (
+            "Story | Source: Reuters | Via: The Harbor Courier",
+            [("Source", "Reuters"), ("Via", "The Harbor Courier")],
+        ),
+        ("Source: The Harbor Courier / AFP", [("Source", "The Harbor Courier / AFP")]),
+        ("Nguồn: sưu tầm", [("Nguồn", "sưu tầm")]),
+        # A colon inside prose is no label: no separator before it.
+        ("The minister named the source: a leaked memo from the port authority.", []),
+    ],
+)
+def test_credit_labels_inside_a_line(line: str, expected: list[tuple[str, str]]) -> None:
+    assert [(c.label, c.value) for c in parse_credit_lines(line)] == expected
+
+
+def test_placeholder_the_original_prints_too_is_no_finding() -> None:
+    sources = "<p>Sources:</p><ul><li>Harbour council statement</li></ul>"
+    original = normalise(page(BODY + sources), ORIGINAL_URL)
+    copy = page(BODY + sources, canonical=ORIGINAL_URL)
+    assert "attribution.credit_placeholder" not in codes(copy, original=original)
+
+
+# --- CMS placeholder and junk authors ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "byline",
+    [
+        "admin",
+        "editor",
+        "Staff",
+        "user",
+        "administrator",
+        "webmaster",
+        "guest",
+        "Daily Buzz",
+        "jdoe42",
+        "news_desk",
+        "Follow Author",
+        "By",
+        "Redaktion",
+    ],
+)
+def test_cms_placeholder_author_on_copy_is_byline_missing(byline: str) -> None:
+    copy = page(
+        byline=f'<span class="author">{byline}</span>', site="Daily Buzz", canonical=COPY_URL
+    )
+    found = codes(copy)
+    assert "attribution.byline_missing" in found
+    assert "attribution.byline_replaced" not in found
+
+
+@pytest.mark.parametrize(
+    "byline",
+    [
+        '<a class="author" href="/u/1">changesets</a>',
+        '<span class="author">J J</span>',
+        '<span class="author">J.</span>',
+        '<span class="author">Follow</span>',
+        '<span class="author">More articles by</span>',
+        '<span class="author">Harbour Media Group</span>',
+        '<span class="author">d.roe@daily-buzz.example</span>',
+        '<span class="author">105092</span>',
+    ],
+)
+def test_junk_author_markup_never_becomes_an_author(byline: str) -> None:
+    copy = page(byline=byline, site="Daily Buzz", canonical=COPY_URL)
+    article = normalise(copy, COPY_URL)
+    assert not any(author_kind(a) == "person" for a in article.authors)
+    found = codes(copy)
+    assert "attribution.byline_replaced" not in found
+    assert "attribution.byline_missing" in found
+
+
+def test_other_person_on_copy_is_byline_replaced() -> None:
+    copy = page(byline='<p class="byline">By John Smith</p>', site="Daily Buzz")
+    assert "attribution.byline_replaced" in codes(copy)
+
+
+def test_joined_names_in_json_ld_are_split() -> None:
+    ld = {"@type": "NewsArticle", "author": {"@type": "Person", "name": "Jane Doe and Li Wei"}}
+    head = f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+    assert normalise(page(head=head), ORIGINAL_URL).authors == ("Jane Doe", "Li Wei")
+
+
+def test_organisation_author_in_json_ld_is_no_person() -> None:
+    ld = {"@type": "NewsArticle", "author": {"@type": "Organization", "name": "Harbor Courier"}}
+    head = f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+    article = normalise(page(head=head, byline=""), ORIGINAL_URL)
+    assert article.authors == ()
+
+
+OWN = outlet_names("Daily Buzz")
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("Jane Q. Doe", "person"),
+        ("J. Smith", "person"),
+        ("Dr. Max Kolter", "person"),
+        ("Michelle de Oliveira", "person"),
+        ("Nguyễn Văn An", "person"),
+        ("JÖRG ZSCHOCHE", "person"),
+        ("Jean-Pierre O'Neil", "person"),
+        ("Doe, Jane", "person"),
+        ("Владимир Иванов", "person"),
+        ("Ελένη Παπαδοπούλου", "person"),
+        ("محمد علي", "person"),
+        ("渡辺洋介", "person"),
+        ("박준석 기자", "person"),
+        ("Associated Press", "organisation"),
+        ("AFP", "organisation"),
+        ("Stuttgarter Zeitung", "organisation"),
+        ("Government of Canada", "organisation"),
+        ("harbor-courier.com", "organisation"),
+        ("台北時報", "organisation"),
+        ("Staff Writer", "placeholder"),
+        ("BR24 Redaktion", "placeholder"),
+        ("Daily Buzz", "placeholder"),
+        ("jdoe42", "placeholder"),
+        ("changesets", "placeholder"),
+        ("J J", "junk"),
+        ("Ilanga D", "junk"),
+        ("Sweidah", "junk"),
+        ("105092", "junk"),
+        ("jane@example.com", "junk"),
+    ],
+)
+def test_author_kind(name: str, kind: str) -> None:
+    assert author_kind(name, OWN) == kind
