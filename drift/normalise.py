@@ -20,9 +20,15 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from drift.blocks import mark_paragraphs
-from drift.body import element_text, extract_paragraphs, locate_article_region
+from drift.body import (
+    declares_paywall,
+    element_text,
+    extract_paragraphs,
+    locate_article_region,
+)
 from drift.credits import find_captions, find_credit_lines, find_dateline_agency
 from drift.decode import decode_html
+from drift.depth import flatten_tree, parse_flattened
 from drift.errors import NotAnArticle
 from drift.links import find_body_links
 from drift.locate import (
@@ -91,8 +97,15 @@ _SNIFF = 1024
 # credit-line blocks and captions, inside copies of the ancestors the readers test.
 # Comments and processing instructions are dropped at parse time: trafilatura loses the
 # text after a comment inside a paragraph ("When <!-- -->").
+# huge_tree lifts libxml2's depth limit of 256: past it the rest of the page was silently
+# dropped, so a copy wrapped in 260 <div>s read as empty. The page's size is already
+# bounded by max_page_bytes.
 _PARSER = lxml.html.HTMLParser(
-    remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False
+    remove_comments=True,
+    remove_pis=True,
+    collect_ids=False,
+    default_doctype=False,
+    huge_tree=True,
 )
 
 
@@ -119,7 +132,14 @@ def _normalise(data: bytes, url: str, headers: Mapping[str, str] | None) -> Arti
     provenance: dict[str, str] = {}
     title = read_title(head, meta, jsonld, provenance)
     published = _read_published(tree, head, meta, jsonld, url, provenance)
-    paragraphs = extract_paragraphs(tree, url, first_str(jsonld, "articleBody"), title)
+    paragraphs = extract_paragraphs(
+        tree,
+        url,
+        first_str(jsonld, "articleBody"),
+        title,
+        paywalled=declares_paywall(jsonld),
+        provenance=provenance,
+    )
     article = _article_soup(tree, paragraphs)
     people = cache(lambda kind: located_soup(tree, locate_people(tree, kind)))
     captions = find_captions(article)
@@ -197,9 +217,10 @@ def _parse_tree(text: str, url: str) -> HtmlElement:
     if not text.strip():
         raise NotAnArticle(f"{url}: empty page")
     try:
-        tree = lxml.html.document_fromstring(text, parser=_PARSER)
+        tree = parse_flattened(text, lambda t: lxml.html.document_fromstring(t, parser=_PARSER))
     except (etree.ParserError, ValueError) as exc:
         raise NotAnArticle(f"{url}: not an HTML document ({exc})") from exc
+    flatten_tree(tree)
     if tree.find("body") is None:
         raise NotAnArticle(f"{url}: the page has no body")
     return tree

@@ -13,6 +13,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 
 import lxml.html
 import numpy as np
@@ -20,6 +21,8 @@ import numpy.typing as npt
 from lxml import etree
 
 from drift.blocks import count_paragraph_words
+from drift.decode import decode_html
+from drift.depth import cut_short, parse_flattened
 from drift.index import MatchIndex
 
 # Calibrated on the demo sites (syndiwatch/demo/sites): copies hold 0.33-0.99 of the
@@ -34,7 +37,11 @@ SHINGLE_WORDS = 4
 # drift.blocks finds (<div class="para">, <section>, <br>-separated text).
 MIN_PARAGRAPH_WORDS = 60
 _WORD = re.compile(r"\w+")
-_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+# huge_tree: past libxml2's default depth limit of 256 the rest of a page is dropped; a
+# page libxml2 still cuts short (2048 levels) is flattened (drift.depth) and parsed again.
+_PARSER = lxml.html.HTMLParser(
+    remove_comments=True, remove_pis=True, collect_ids=False, huge_tree=True
+)
 _HIDDEN = ("script", "style", "noscript", "template")
 # Odd 64-bit multipliers, one per word position of a shingle (order matters).
 _MIX = tuple(
@@ -109,6 +116,8 @@ def sketch_page(body: bytes) -> PageSketch:
     """
     try:
         root = lxml.html.fromstring(body, parser=_PARSER)
+        if cut_short(root):  # libxml2 stopped at its depth limit and dropped the rest
+            root = parse_flattened(decode_html(body), partial(lxml.html.fromstring, parser=_PARSER))
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return PageSketch(0, np.empty(0, dtype=np.uint64))
     for element in list(root.iter(*_HIDDEN)):

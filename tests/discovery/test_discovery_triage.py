@@ -67,3 +67,16 @@ def test_script_and_style_text_is_not_shingled() -> None:
     page = f"<html><head><style>{words}</style></head><body><script>{words}</script></body></html>"
     assert sketch_page(page.encode()).shingles.size == 0
     assert text_shingles(words).size == 3
+
+
+@pytest.mark.parametrize("depth", [260, 2_100, 5_000])
+def test_a_copy_wrapped_in_deep_nesting_is_still_a_candidate(index: StoryIndex, depth: int) -> None:
+    # libxml2 drops everything past 256 levels by default (2048 with huge_tree).
+    page = SITES / "nordic/world/2026/11/18/oslo-port-strike-halts-container-traffic.html"
+    html = page.read_text(encoding="utf-8")
+    start = html.index(">", html.index("<body")) + 1
+    end = html.rindex("</body>")
+    deep = html[:start] + "<div>" * depth + html[start:end] + "</div>" * depth + html[end:]
+    sketch = sketch_page(deep.encode("utf-8"))
+    assert sketch.article_like
+    assert index.candidates(sketch.shingles) == [1]

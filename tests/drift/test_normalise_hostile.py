@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -224,3 +225,44 @@ def test_python_only_charset_labels_are_ignored(where: str) -> None:
         data = f"<html><head>{meta}<title>Budget agreed</title></head><body>{PARA * 3}".encode()
         art = normalise(data + b"</body></html>", URL, headers)
         assert art.paragraphs[0] == PARA[3:-4], label
+
+
+_DEEP_PARAS = "".join(
+    f"<p>Point {i}: the committee <a href='/vote/{i}'>voted</a> on Tuesday and "
+    f"<b>agreed</b> the budget after a long debate about the harbour.</p>"
+    for i in range(4)
+)
+_WRAPPERS = {
+    "div": lambda d: "<div>" * d + f"<article>{_DEEP_PARAS}</article>" + "</div>" * d,
+    "table": lambda d: "<table><tr><td>" * d + _DEEP_PARAS + "</td></tr></table>" * d,
+    "unclosed-li": lambda d: "<ul><li>" * d + _DEEP_PARAS,
+    "text-on-every-level": lambda d: "<div>. " * d + _DEEP_PARAS + "</div>" * d,
+    "blockquote": lambda d: "<blockquote>" * d + _DEEP_PARAS + "</blockquote>" * d,
+}
+
+
+@pytest.mark.parametrize("wrapper", sorted(_WRAPPERS))
+@pytest.mark.parametrize("depth", [260, 1_000, 2_100, 5_000])
+def test_an_article_wrapped_in_deep_nesting_is_read(wrapper: str, depth: int) -> None:
+    # libxml2 dropped everything past 256 levels ("no article text found"); a 1,000-deep
+    # tree then hit Python's recursion limit and nested tables took minutes.
+    body = _WRAPPERS[wrapper](depth)
+    data = f"<html><head><title>Budget agreed</title></head><body>{body}</body></html>"
+    started = time.monotonic()
+    art = normalise(data.encode(), URL)
+    assert time.monotonic() - started < 20
+    assert [p[:7] for p in art.paragraphs if p.startswith("Point")] == [
+        f"Point {i}" for i in range(4)
+    ]
+    assert len(art.links) == 4
+
+
+@pytest.mark.parametrize("pattern", ["<li><p><dt>", "<dd><p><h2>", "<p><li>", "<b><i>"])
+def test_deep_nesting_of_tags_that_close_their_kind_keeps_the_text(pattern: str) -> None:
+    # Past the limit the flattened markup keeps <p>, <li>, <a>… as siblings; when libxml2
+    # nests them anyway (a <dt> in a <p> in a <li>), every deep tag goes.
+    body = pattern * 5_000 + _DEEP_PARAS
+    data = f"<html><head><title>Budget agreed</title></head><body>{body}</body></html>"
+    art = check(data.encode())
+    assert art is not None
+    assert "Point 3: the committee voted" in art.text
