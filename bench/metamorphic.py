@@ -1170,7 +1170,7 @@ def build_photo_credit_removed(page: Page, root: HtmlElement, rng: random.Random
             continue
         keys = element_keys(body)
         for el in minimal_containers(body, keys, k):
-            if _inside(el, paragraphs):
+            if _inside(el, paragraphs) or len(keys[el]) > 300 or not _photo_context(el):
                 continue
             nodes = text_nodes(el)
             raw = "".join(getattr(n, a) or "" for n, a in nodes)
@@ -1188,6 +1188,22 @@ def build_photo_credit_removed(page: Page, root: HtmlElement, rng: random.Random
     if not removed:
         raise Skip("photo credit not found in visible text")
     return f"removed {removed} photo credit(s)"
+
+
+_PHOTO_HINT = re.compile(r"capt|credit|copyright|photo|image|img|bild|foto|media|figure", re.I)
+
+
+def _photo_context(el: HtmlElement) -> bool:
+    """Is el part of a photo's caption or credit (a figure, a caption/credit class, next
+    to an image)?"""
+    for depth, node in enumerate([el, *el.iterancestors()][:5]):
+        if node.tag in ("figure", "figcaption", "picture"):
+            return True
+        if _PHOTO_HINT.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
+            return True
+        if depth <= 2 and next(node.iter("img", "picture"), None) is not None:
+            return True
+    return False
 
 
 def _credit_prefix(raw: str, flat: str, at: int) -> int:
