@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Sequence
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
@@ -17,6 +18,7 @@ from twisted.python.failure import Failure
 
 from scraper.errors import CrawlError
 from scraper.items import CrawlJob
+from scraper.lifeline import guard_parent, watch_stdin
 from scraper.registry import spider_name_for
 
 log = logging.getLogger(__name__)
@@ -66,15 +68,25 @@ def run_job(job: CrawlJob, output_fd: int | None = None) -> int:
     return EXIT_CRAWL_FAILED if failures else EXIT_OK
 
 
-def main() -> int:
-    """Entry point of the child: one job in on stdin, JSON lines out, status as exit code."""
+def main(argv: Sequence[str] = ()) -> int:
+    """Entry point of the child: one job in on stdin, JSON lines out, status as exit code.
+
+    With a parent pid (`python -m scraper.runner PID`, as run_crawl starts it) the job
+    is the first line of stdin, and the child dies with that parent (scraper.lifeline);
+    without, the job is all of stdin.
+    """
+    parent = int(argv[0]) if argv else None
+    if parent is not None:
+        guard_parent(parent)
     output_fd = claim_stdout()
     try:
-        job = CrawlJob.from_json(sys.stdin.read())
+        job = CrawlJob.from_json(sys.stdin.readline() if parent is not None else sys.stdin.read())
         spider_name_for(job.kind)
     except (ValueError, KeyError, TypeError, CrawlError) as exc:
         print(f"syndiwatch crawl: bad job: {exc}", file=sys.stderr)
         return EXIT_BAD_JOB
+    if parent is not None:
+        watch_stdin(sys.stdin.fileno())
     try:
         return run_job(job, output_fd)
     except Exception as exc:  # the parent gets this line as CrawlFailed's reason

@@ -2,7 +2,8 @@
 
 `run_crawl(job)` starts `python -m scraper.runner`, which runs scraper.child:
 Twisted's reactor cannot be restarted in one process, and a hung or crashed
-crawl must never take the caller down. The child's log goes to our stderr.
+crawl must never take the caller down. The child's log goes to our stderr. The
+child dies with this process, however it ends (scraper.lifeline).
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from scraper import lifeline
 from scraper.errors import CrawlFailed, CrawlTimeout
 from scraper.items import CrawlJob, FetchedPage
 from scraper.registry import spider_name_for
+from storage.redact import mask_secrets
 
 STDERR_TAIL_LINES = 20
 # The directory that holds the `scraper` package, so `-m scraper.runner`
@@ -52,7 +55,8 @@ class _CrawlChild:
     def __init__(self, job: CrawlJob) -> None:
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "scraper.runner"],
+                # Our pid: the child dies with this process (scraper.lifeline).
+                [sys.executable, "-m", "scraper.runner", str(os.getpid())],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
@@ -64,6 +68,7 @@ class _CrawlChild:
             )
         except OSError as exc:
             raise CrawlFailed(f"could not start the crawl process: {exc}") from exc
+        lifeline.track(self.process.pid)
         self.lines: queue.Queue[object] = queue.Queue()
         self.stderr_tail: collections.deque[str] = collections.deque(maxlen=STDERR_TAIL_LINES)
         assert self.process.stdout is not None
@@ -98,17 +103,20 @@ class _CrawlChild:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
+        lifeline.untrack(self.process.pid)
         for reader in self.readers:
             reader.join(timeout=5)
-        for stream in (self.process.stdout, self.process.stderr):
+        for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
             if stream is not None:
-                stream.close()
+                with contextlib.suppress(OSError):  # stdin: the child may be gone
+                    stream.close()
 
     def _send_job(self, job: CrawlJob) -> None:
         assert self.process.stdin is not None
         try:
-            self.process.stdin.write(job.to_json())
-            self.process.stdin.close()
+            # One line; stdin then stays open: its end tells the child we are gone.
+            self.process.stdin.write(job.to_json() + "\n")
+            self.process.stdin.flush()
         except BrokenPipeError:
             pass  # the child died at once; its exit status and stderr tell why
 
@@ -120,6 +128,7 @@ class _CrawlChild:
 
     def _forward_stderr(self, stream: IO[str]) -> None:
         for line in stream:
+            line = mask_secrets(line)
             self.stderr_tail.append(line.rstrip("\n"))
             sys.stderr.write(line)
             sys.stderr.flush()
@@ -160,4 +169,4 @@ def _remaining(deadline: float | None) -> float | None:
 if __name__ == "__main__":
     from scraper.child import main
 
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -23,6 +23,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from scraper.lifeline import reap_orphans
 from storage import Store
 from storage.engine import create_store_engine, parse_url
 from syndiwatch import daemon_jobs as jobs
@@ -118,6 +119,9 @@ class Daemon:
         """Run until SIGTERM/SIGINT (or stop()); return the exit status (0)."""
         if handle_signals:
             self._install_signals()
+        reaped = reap_orphans()  # crawls an earlier daemon on this host left running
+        if reaped:
+            log.warning("killed %d crawl process(es) left by an earlier run", len(reaped))
         if not stand_by(self.leadership, self._stop, self.config.queue.leader_check):
             return 0  # stopped while standing by
         self._record_leadership()
