@@ -318,7 +318,9 @@ def read_title(
     or search title written apart from the headline), unless the visible <h1> confirms
     og:title instead; then og:title, the <h1>, twitter:title, <title>. A sharing title
     that is the <h1> framed by site or section parts ("X | Sport - Site", "Section | X",
-    "X：Site") gives the <h1>; otherwise a known or guessed site part is dropped.
+    "X：Site") gives the <h1>, and so does a JSON-LD headline that is the <h1> cut
+    short; otherwise a known or guessed site part is dropped. An <h1> that is the site's
+    name counts for none of this.
     """
     site_names = tuple(
         n for n in (meta.get("og:site_name"), meta.get("application-name")) if n is not None
@@ -328,8 +330,14 @@ def read_title(
     h1 = element_text(h1_el) if isinstance(h1_el, Tag) else None
     headline = _unescaped(first_str(jsonld, "headline"))
     og = meta.get("og:title")
+    # An <h1> that is the site's name (a blog's logo) is no evidence of the headline.
+    if h1 and _title_key(h1) in {_title_key(name) for name in site_names}:
+        h1 = None
     if h1 and og and _title_key(strip_site_suffix(og, site_names)) == _title_key(h1):
         prov["title"] = "og"
+        return clean_text(h1)
+    if h1 and headline and _cut_from(headline, h1):
+        prov["title"] = "h1"
         return clean_text(h1)
     value, source = pick(
         ("json-ld", headline),
@@ -354,6 +362,7 @@ def read_title(
 # (not ":" — "Kenia: Nairobi von unten" is one headline; full-width "：" is a site mark).
 _FRAME_SEPARATORS = "|｜-–—·•»：ㅣ"
 _FRAME_MIN_SHARE = 0.3
+_CUT_MIN_SHARE = 0.6
 
 
 def _title_key(text: str, compat: bool = True) -> str:
@@ -361,6 +370,12 @@ def _title_key(text: str, compat: bool = True) -> str:
     separators matter: NFKC turns the full-width "：" into ":")."""
     text = unicodedata.normalize("NFKC", text) if compat else text
     return _WS.sub(" ", text).strip().casefold()
+
+
+def _cut_from(headline: str, h1: str) -> bool:
+    """True when the JSON-LD headline is the <h1> cut short (a length limit of the CMS)."""
+    cut, full = _title_key(headline).rstrip(" .…"), _title_key(h1)
+    return len(cut) < len(full) and len(cut) >= _CUT_MIN_SHARE * len(full) and full.startswith(cut)
 
 
 def _unescaped(text: str | None) -> str | None:

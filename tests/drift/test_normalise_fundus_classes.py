@@ -96,3 +96,17 @@ def test_html_entities_inside_json_ld_text_are_decoded() -> None:
     art = normalise(page(headline=headline, h1='Ferry operator: "We tried everything" & more'), URL)
     assert art.title == 'Ferry operator: "We tried everything" & more'
     assert art.provenance["title"] == "json-ld"
+
+
+def test_a_json_ld_headline_cut_short_gives_the_full_h1() -> None:
+    full = f"{HEADLINE} after the operator lost two thirds of its passengers"
+    art = normalise(page(h1=full, head=og(SHARING), headline=full[:90]), URL)
+    assert art.title == full
+    assert art.provenance["title"] == "h1"
+
+
+def test_an_h1_that_is_the_site_name_frames_nothing() -> None:
+    head = og("September open thread - The Harbour Blog", "The Harbour Blog")
+    art = normalise(page(h1="The Harbour Blog", head=head), URL)
+    assert art.title == "September open thread"
+    assert art.provenance["title"] == "og"
