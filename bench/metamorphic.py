@@ -1743,6 +1743,44 @@ def measure(results: Sequence[Result], dataset: str = "fundus") -> dict[str, dic
     return out
 
 
+def read_floors(path: Path = FLOORS) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def sample_cases(floors: dict[str, Any]) -> list[Case]:
+    """The fixed sample of fundus pages the floors are measured on."""
+    by_key = {c.key: c for c in load_fundus(fundus_dir())}
+    missing = [k for k in floors["sample"] if k not in by_key]
+    if missing:
+        raise SystemExit(f"sample pages not in the data: {missing}")
+    return [by_key[k] for k in floors["sample"]]
+
+
+def below_floors(results: Sequence[Result], floors: dict[str, Any]) -> list[str]:
+    """Every figure under its floor, as one line each (empty: all floors kept)."""
+    measured = measure(results)
+    problems = []
+    for name, wanted in floors["floors"].items():
+        got = measured.get(name)
+        if got is None:
+            problems.append(f"{name}: placed on no sample page (floor: {wanted})")
+            continue
+        for what, floor in wanted.items():
+            if got.get(what, 0.0) < floor - 1e-9:
+                problems.append(f"{name} {what}: {got.get(what, 0.0):.3f} < floor {floor}")
+    return problems
+
+
+def write_floors(results: Sequence[Result], floors: dict[str, Any], mode: str) -> None:
+    measured = measure(results)
+    floors["floors"] = {
+        name: {k: round(v, 3) if k != "placed" else int(v) for k, v in figures.items()}
+        for name, figures in measured.items()
+    }
+    floors["measured"] = {"commit": _commit(), "mode": mode}
+    FLOORS.write_text(json.dumps(floors, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dataset", choices=(*DATASETS, "both"), default="fundus")
@@ -1754,12 +1792,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=1, help="pages checked at once")
     parser.add_argument("--worst", type=int, default=0, help="show this many pages' failures")
     parser.add_argument("--json", dest="json_out", help="write per-page per-variant results")
+    parser.add_argument("--sample", action="store_true", help="the pages of bench/floors.json")
+    parser.add_argument(
+        "--check-floors", action="store_true", help="exit 1 when a figure is below its floor"
+    )
+    parser.add_argument(
+        "--write-floors", action="store_true", help="store the measured figures as the floors"
+    )
     args = parser.parse_args(argv)
     names = [n.strip() for n in (args.variants or ",".join(VARIANTS)).split(",") if n.strip()]
     unknown = [n for n in names if n not in EXPECTED]
     if unknown:
         parser.error(f"unknown variants {unknown}; known: {', '.join(VARIANTS)}")
-    cases = select(load_cases(args.dataset), args.split, args.page, args.limit)
+    floors = read_floors() if args.sample or args.check_floors or args.write_floors else {}
+    pool = sample_cases(floors) if args.sample else load_cases(args.dataset)
+    cases = select(pool, args.split, args.page, args.limit)
     if not cases:
         parser.error("no page selected")
     t0 = time.perf_counter()
@@ -1779,6 +1826,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             "results": [r.to_json() for r in results],
         }
         Path(args.json_out).write_text(json.dumps(payload, indent=1, ensure_ascii=False))
+    if args.write_floors:
+        write_floors(results, floors, args.mode)
+        print(f"floors written to {FLOORS}")
+    if args.check_floors:
+        problems = below_floors(results, floors)
+        print("\n".join(["", "below the floors:", *problems] if problems else ["floors kept"]))
+        return 1 if problems else 0
     return 0
 
 
