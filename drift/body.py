@@ -1,76 +1,35 @@
 """Find the article body: its paragraphs in reading order, and where it sits in the page.
 
-trafilatura extracts it from the lxml tree drift.normalise parsed once (JSON-LD articleBody
-and plain <p> fallbacks); `locate_article_region` finds its container and closing blocks.
+trafilatura extracts it from the lxml tree drift.normalise parsed once (drift.extractor;
+JSON-LD articleBody and plain <p> fallbacks); `locate_article_region` finds its container
+and closing blocks.
 Credit lines and bylines are dropped from the paragraphs; drift.credits reads them.
 """
 
 from __future__ import annotations
 
-import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement, fromstring
-from trafilatura.settings import Extractor, use_config
 
-from drift.blocks import is_sentence_like
 from drift.credits import is_credit_line, parse_byline
+from drift.extractor import extract_with_trafilatura
 from drift.metadata import clean_text
-from drift.patterns import is_boilerplate_line
+from drift.patterns import is_boilerplate_line, is_trailing_furniture
 
-log = logging.getLogger(__name__)
-
-# trafilatura's fast mode (no readability/jusText comparison) scores higher on the
-# shared benchmark (F1 0.973 against 0.970) at about half the cost; the full mode
-# runs only when the fast result does not read like prose (see _reads_like_prose).
-_CONFIG = use_config()
-# trafilatura replaces an extraction shorter than this with a dump of the whole page
-# (250 chars by default): a short article then comes out as one blob with its headline,
-# captions and credit lines. Our own fallbacks handle a failed extraction instead.
-_CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", "25")
-
-
-def _extractor(fast: bool) -> Extractor:
-    return Extractor(
-        config=_CONFIG,
-        output_format="python",
-        fast=fast,
-        comments=False,
-        tables=True,
-        images=False,
-        links=False,
-    )
-
-
-_FAST = _extractor(fast=True)
-# Block elements of trafilatura's output: nested in another block, each is a paragraph.
-_OUTPUT_BLOCKS = frozenset({"p", "head", "list", "table", "quote", "div", "code"})
-_FULL = _extractor(fast=False)
-# Prose has a sentence end every 15–30 words; a menu or tag cloud has almost none.
-_MAX_WORDS_PER_SENTENCE = 50
-_MIN_FAST_WORDS = 100
-_SENTENCE_MARK = re.compile(r"[.!?。！？]")
-# Page furniture trafilatura keeps on some templates: consent dialogs, ad slots. Only
-# small elements, and never <body> or a wrapper, since sites put classes such as
-# "cookies-not-set" on those. Three walks with a cheap test first (an element has a class,
-# an id) cost less than one walk testing every attribute of every element.
-_SMALL_PART = (
-    "[not(self::html or self::body or self::main or self::article)][string-length(.) < 3000]"
-)
-_PRUNE_XPATH = (
-    "//*[@class][contains(@class,'cookie') or contains(@class,'consent')"
-    f" or contains(@class,'gdpr')]{_SMALL_PART}"
-    f" | //*[@id][contains(@id,'cookie') or contains(@id,'consent')]{_SMALL_PART}"
-    " | //*[@role='dialog' or @role='alertdialog' or @aria-modal='true'"
-    " or @aria-label='Advertisement' or @data-ad-slot]"
-)
 _BOILERPLATE_CONTAINERS = ("nav", "header", "footer", "aside", "form")
-# An articleBody this much longer than the extracted text means the extractor missed text.
+# An articleBody this much longer than the extracted text means the extractor missed text
+# when that text is on the page (most of its words, probed by each paragraph's start), or
+# the page hides its body when it shows fewer words than this.
 _JSONLD_PREFERENCE = 1.3
+_MIN_VISIBLE_SHARE = 0.9
+_PROBE_CHARS = 40
+_HIDDEN_BODY_WORDS = 30
+_SPACE = re.compile(r"\s+")
 _NAIVE_MIN_WORDS = 8
 # A same-class container joins the body only when it reads like body text: at least
 # three sentence-length paragraphs (a teaser box has one or two; tuned on the benchmark).
@@ -184,119 +143,79 @@ def _common_container(elements: list[HtmlElement]) -> HtmlElement:
 
 
 def extract_paragraphs(
-    tree: HtmlElement, url: str, jsonld_body: str | None, title: str = ""
+    tree: HtmlElement,
+    url: str,
+    jsonld_body: str | None,
+    title: str = "",
+    *,
+    paywalled: bool = False,
+    provenance: dict[str, str] | None = None,
 ) -> list[str]:
-    """Return the body paragraphs of the page, without boilerplate and credit lines."""
-    paragraphs = _trafilatura_paragraphs(tree, url)
+    """Return the body paragraphs of the page, without boilerplate and credit lines.
+
+    What a reader sees decides: a JSON-LD articleBody longer than the extracted text is
+    read only when its text is on the page too (the extractor missed some), when the page
+    shows no body (rendered by script) or declares a paywall (`paywalled`); provenance
+    then says "body": "jsonld".
+    """
+    paragraphs = extract_with_trafilatura(tree, url)
     if jsonld_body:
-        from_jsonld = _split_article_body(jsonld_body)
-        if _word_count(from_jsonld) > _JSONLD_PREFERENCE * _word_count(paragraphs):
-            paragraphs = from_jsonld
-        elif " ".join(from_jsonld) == " ".join(paragraphs):
-            paragraphs = from_jsonld  # same text, but the JSON-LD keeps the paragraph breaks
+        paragraphs = _prefer_jsonld(tree, paragraphs, jsonld_body, paywalled, provenance)
     if not paragraphs:
         paragraphs = _naive_paragraphs(tree)
     else:
         paragraphs = _join_split_sections(tree, paragraphs)
-    return _strip_trailing_teasers(_strip_leading_teasers(_filter_paragraphs(paragraphs, title)))
+    return _strip_trailing(_strip_leading_teasers(_filter_paragraphs(paragraphs, title)))
 
 
-def _trafilatura_paragraphs(tree: HtmlElement, url: str) -> list[str]:
-    paragraphs = _run_trafilatura(tree, url, _FAST)
-    if _reads_like_prose(paragraphs):
+def declares_paywall(jsonld: Mapping[str, Any]) -> bool:
+    """Tell whether the page's JSON-LD marks its text as not free (isAccessibleForFree)."""
+    parts = jsonld.get("hasPart")
+    found = [jsonld, *(p for p in (parts if isinstance(parts, list) else [parts]) if p)]
+    return any(
+        isinstance(part, Mapping)
+        and str(part.get("isAccessibleForFree", "")).strip().casefold() == "false"
+        for part in found
+    )
+
+
+def _prefer_jsonld(
+    tree: HtmlElement,
+    paragraphs: list[str],
+    jsonld_body: str,
+    paywalled: bool,
+    provenance: dict[str, str] | None,
+) -> list[str]:
+    from_jsonld = _split_article_body(jsonld_body)
+    if " ".join(from_jsonld) == " ".join(paragraphs):
+        # Same text, but the JSON-LD keeps the paragraph breaks; trafilatura itself falls
+        # back to the articleBody when the page shows nothing.
+        hidden = _visible_share(tree, from_jsonld) < _MIN_VISIBLE_SHARE
+    elif _word_count(from_jsonld) <= _JSONLD_PREFERENCE * _word_count(paragraphs):
         return paragraphs
-    full = _run_trafilatura(tree, url, _FULL)
-    return full if _word_count(full) >= _MIN_FAST_WORDS or not paragraphs else paragraphs
+    else:
+        hidden = paywalled or _word_count(paragraphs) < _HIDDEN_BODY_WORDS
+        if not hidden and _visible_share(tree, from_jsonld) < _MIN_VISIBLE_SHARE:
+            return paragraphs  # the page shows less than its JSON-LD: a reader sees a cut text
+    if hidden and provenance is not None:
+        provenance["body"] = "jsonld"
+    return from_jsonld
 
 
-def _reads_like_prose(paragraphs: list[str]) -> bool:
-    words = _word_count(paragraphs)
-    if words < _MIN_FAST_WORDS:
-        return False
-    marks = sum(len(_SENTENCE_MARK.findall(p)) for p in paragraphs)
-    return words <= _MAX_WORDS_PER_SENTENCE * (marks + 1)
-
-
-def _run_trafilatura(tree: HtmlElement, url: str, options: Extractor) -> list[str]:
-    try:
-        doc = trafilatura.bare_extraction(
-            tree, url=url or None, options=options, prune_xpath=_PRUNE_XPATH
-        )
-    except (ValueError, TypeError, RecursionError, etree.LxmlError) as exc:
-        # trafilatura documents ValueError; deep or odd trees can surface the others.
-        log.debug("trafilatura failed on %s: %s", url, exc)
-        return []
-    body = getattr(doc, "body", None)
-    if body is None:
-        return []
-    return _body_paragraphs(body)
-
-
-def _body_paragraphs(body: etree._Element) -> list[str]:
-    """Return the extractor output's paragraphs: one per block, nested blocks split out.
-
-    The full mode's readability fallback hands over nested blocks (a quote or a cell
-    holding paragraphs, a layout table); each block-level piece is its own paragraph.
-    """
-    out: list[str] = []
-    if body.text and body.text.strip():
-        out.append(clean_text(body.text))
-    for child in body:
-        if child.tag == "list":
-            for item in child.findall("item") or [child]:
-                out.extend(_block_lines(item))
-        elif child.tag == "table":
-            out.extend(_table_paragraphs(child))
-        else:
-            out.extend(_block_lines(child))
-        if child.tail and child.tail.strip():
-            out.append(clean_text(child.tail))  # text between two headings, say
-    return [p for p in out if p]
-
-
-def _block_lines(el: etree._Element) -> list[str]:
-    if any(child.tag in _OUTPUT_BLOCKS for child in el):
-        return _body_paragraphs(el)
-    return _lines(el)
-
-
-def _table_paragraphs(table: etree._Element) -> list[str]:
-    """Read a data table row by row, a layout table's rows (cells holding paragraphs) block
-    by block; in those rows a cell without paragraphs (navigation, spacers, labels) keeps
-    only its sentence-like lines."""
-    out: list[str] = []
-    for row in table.iter("row"):
-        cells = list(row.iter("cell")) or [row]
-        if not any(child.tag in _OUTPUT_BLOCKS for cell in cells for child in cell):
-            out.append(clean_text(" ".join(row.itertext())))
-            continue
-        for cell in cells:
-            if any(child.tag in _OUTPUT_BLOCKS for child in cell):
-                out.extend(_body_paragraphs(cell))
-            else:
-                out.extend(line for line in _lines(cell) if is_sentence_like(line))
-    return out
-
-
-def _lines(el: etree._Element) -> list[str]:
-    """Return the element's text split at line breaks (<lb/>), each line cleaned."""
-    lines: list[str] = []
-    buf: list[str] = []
-
-    def walk(node: etree._Element) -> None:
-        if node.tag == "lb":
-            lines.append(clean_text("".join(buf)))
-            buf.clear()
-        elif node.text:
-            buf.append(node.text)
-        for child in node:
-            walk(child)
-            if child.tail:
-                buf.append(child.tail)
-
-    walk(el)
-    lines.append(clean_text("".join(buf)))
-    return [line for line in lines if line]
+def _visible_share(tree: HtmlElement, paragraphs: list[str]) -> float:
+    """Share of the paragraphs' words whose paragraph starts somewhere in the page's text."""
+    texts = tree.xpath(
+        "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
+        " or ancestor::template)]"
+    )
+    page = _SPACE.sub("", "".join(str(t) for t in texts)).casefold()
+    found = total = 0
+    for para in paragraphs:
+        words = len(para.split())
+        total += words
+        if _SPACE.sub("", para).casefold()[:_PROBE_CHARS] in page:
+            found += words
+    return found / total if total else 0.0
 
 
 def _join_split_sections(tree: HtmlElement, paragraphs: list[str]) -> list[str]:
@@ -406,6 +325,19 @@ def _strip_leading_teasers(paragraphs: list[str]) -> list[str]:
     if _word_count(rest) < _TEASER_REST_FACTOR * _word_count(paragraphs[:lead]):
         return paragraphs
     return rest
+
+
+def _strip_trailing(paragraphs: list[str]) -> list[str]:
+    """Drop what follows the article's last paragraph: furniture lines (an author bio, "With
+    files from …", a corrections note) and runs of more-stories headlines, in any order."""
+    while True:
+        end = len(paragraphs)
+        while end > 1 and is_trailing_furniture(paragraphs[end - 1]):
+            end -= 1
+        stripped = _strip_trailing_teasers(paragraphs[:end])
+        if stripped == paragraphs:
+            return paragraphs
+        paragraphs = stripped
 
 
 def _strip_trailing_teasers(paragraphs: list[str]) -> list[str]:

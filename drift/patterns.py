@@ -213,9 +213,39 @@ BOILERPLATE_LINE_RE: re.Pattern[str] = re.compile(
     r"(?:get|sign up for) the latest .{0,100}|subscribe to .{0,100}|sign up:.{0,120}|"
     r"(?:we|this (?:site|website)) uses? cookies.{0,300}|"
     r"\(?(?:additional )?(?:reporting|writing|editing) by .{0,250}|"
-    r"like this story\? share it.{0,40}|follow .{0,60} on (?:facebook|twitter|instagram).{0,100})$",
+    r"like this story\? share it.{0,40}|follow .{0,60} on (?:facebook|twitter|instagram).{0,100}|"
+    # Furniture printed after the body: contributions, standards and corrections notes,
+    # sign-up blurbs (read as the original's last paragraphs, a cut copy would lose them).
+    r"with (?:files|reporting|contributions) from .{0,150}|our standards:.{0,200}|"
+    r"we strive for accuracy and fairness.{0,300}|"
+    r"(?:if )?you (?:see|spot|find|notice) (?:something|an error|a mistake|a typo).{0,200}|"
+    r"(?:to )?(?:report|submit) (?:an error|a correction|a typo).{0,150}|"
+    r"(?:read )?our (?:corrections?|editorial|ethics)(?: and \w+)? (?:policy|policies|standards)"
+    r".{0,200}|corrections? policy.{0,200}|.{0,100}delivered (?:straight |right )?to your "
+    r"inbox.{0,150}|(?:get|receive) .{0,80} in your inbox.{0,100}|about the author)$",
     re.IGNORECASE,
 )
+# An author bio after the body: a name, then "is a reporter covering …", "covers …",
+# "writes about …". Only the trailing lines are tested (mid-body, a sentence about a
+# journalist is article text).
+AUTHOR_BIO_RE: re.Pattern[str] = re.compile(
+    r"^[A-Z][\w'’.-]*(?:\s+(?:(?:de|da|del|la|van|von|der|al|el|le|bin)\s+)*[A-Z][\w'’.-]*){0,3}"
+    r"(?:\s+(?:is|was|has been|serves as)\s+(?:a|an|the|our)\s+(?:[\w’'-]+\s+){0,5}?"
+    r"(?:reporter|correspondent|writer|editor|journalist|columnist|contributor|producer|"
+    r"photographer|photojournalist|critic|analyst|intern|fellow|anchor|bureau chief)s?"
+    r"(?:\s+(?:covering|who covers|who writes|based|for|at|with|on)\b|\s*[.,;]|\s*$)"
+    r"|\s+(?:covers|writes about|reports on|writes for|reports for)\b"
+    r"|\s+(?:ist|war)\s+(?:[\w-]+\s+){0,3}?(?:Redaktor|Redakteur|Korrespondent|Journalist|"
+    r"Reporter|Autor)(?:in)?\b"
+    r"|\s+(?:est|était)\s+(?:[\w'’-]+\s+){0,3}?(?:journaliste|correspondante?|reporter|"
+    r"rédact(?:eur|rice))\b"
+    r"|\s+(?:es|era)\s+(?:[\w-]+\s+){0,3}?(?:periodista|corresponsal|redactora?)\b)",
+)
+
+
+def is_trailing_furniture(text: str) -> bool:
+    """Tell whether a paragraph at the end of a body is furniture (boilerplate, author bio)."""
+    return is_boilerplate_line(text) or (len(text) < 600 and AUTHOR_BIO_RE.match(text) is not None)
 
 
 def is_boilerplate_line(text: str) -> bool:
