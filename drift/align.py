@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from drift.dates import find_dates
+from drift.lexicon import ANTONYMS
 from drift.model import AlignedPair, Alignment, AlignOp, Article, Sentence
 from drift.numbers import find_numbers
-from drift.text import fold, split_sentences, split_words, words
+from drift.text import fold, fold_chars, split_sentences, split_words, tokenize, words
 
 # fuzz.ratio (0-100) of folded sentence keys. Unrelated sentences on the same
 # topic score 30-50; one reworded clause in a 25-word sentence scores ~80; the
@@ -33,6 +35,11 @@ _CDIST_CHUNK = 2_000_000
 
 _CONTRACTION = re.compile(r"\b\w+n't\b", re.IGNORECASE)
 _IRREGULAR = {"can't": "can not", "won't": "will not", "shan't": "shall not"}
+_NEGATION_WORDS = frozenset(
+    str.split("not no never none neither nor without nobody nothing nowhere cannot")
+)
+_ANTONYM_PAIRS = frozenset(ANTONYMS)
+_NAME_LINKS = frozenset(str.split("of de del da dos das van von der al bin la le du"))
 
 
 @dataclass(slots=True)
@@ -49,9 +56,7 @@ def sentence_key(text: str) -> str:
 
     Two sentences with equal keys differ only in typography or formatting.
     """
-    text = _CONTRACTION.sub(
-        lambda m: _IRREGULAR.get(m.group().lower(), m.group()[:-3] + " not"), fold(text)
-    )
+    text = expand_contractions(fold(text))
     spans = [(d.start, d.end, f" d{d.key} ") for d in find_dates(text)]
     taken = [(s, e) for s, e, _ in spans]
     for n in find_numbers(text):
@@ -60,6 +65,44 @@ def sentence_key(text: str) -> str:
     for start, end, repl in sorted(spans, reverse=True):
         text = text[:start] + repl + text[end:]
     return " ".join(split_words(text))
+
+
+def expand_contractions(text: str) -> str:
+    """isn't -> is not, can't -> can not, won't -> will not."""
+    return _CONTRACTION.sub(
+        lambda m: _IRREGULAR.get(m.group().lower(), m.group()[:-3] + " not"), text
+    )
+
+
+def explained_by_facts(original: str, copy: str) -> bool:
+    """Every word that differs between the two texts is a fact word: a number, a
+    capitalised word (a name, a month, a weekday), a negation, or one of an antonym pair."""
+    o = tokenize(expand_contractions(fold_chars(original)))
+    c = tokenize(expand_contractions(fold_chars(copy)))
+    matcher = SequenceMatcher(None, [t.norm for t in o], [t.norm for t in c], autojunk=False)
+    differs = False
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        differs = True
+        removed, added = o[i1:i2], c[j1:j2]
+        if len(removed) == len(added) == 1 and _antonyms(removed[0].norm, added[0].norm):
+            continue
+        changed = (*removed, *added)
+        named = any(t.text[:1].isupper() for t in changed)  # Maria da Luz: "da" is a name's
+        if not all(_is_fact_word(t.text) or (named and t.norm in _NAME_LINKS) for t in changed):
+            return False
+    return differs
+
+
+def _is_fact_word(word: str) -> bool:
+    if any(ch.isdigit() for ch in word) or word[:1].isupper():
+        return True
+    return word.casefold() in _NEGATION_WORDS or bool(find_numbers(word))
+
+
+def _antonyms(a: str, b: str) -> bool:
+    return (a, b) in _ANTONYM_PAIRS or (b, a) in _ANTONYM_PAIRS
 
 
 def similarity(a: str, b: str) -> float:

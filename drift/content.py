@@ -2,7 +2,8 @@
 
 Owns `find_content_findings`: headline, cuts and insertions, altered quotes, then
 the facts of each modified passage (numbers, dates, names, hedges, negations); a
-passage with a specific finding is never also content.sentence_modified.
+passage with a specific finding is never also content.sentence_modified, and a
+quote whose words differ by facts alone gives those facts, not content.quote_altered.
 """
 
 from __future__ import annotations
@@ -10,12 +11,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from drift.align import group_pairs
+from drift.align import explained_by_facts, group_pairs
 from drift.checks.facts import find_date_changes, find_name_changes, find_number_changes
 from drift.checks.pair import Fact, PassagePair, facts_to_findings
 from drift.checks.quoting import QuoteChange, find_quote_changes
 from drift.checks.structure import find_cuts, find_headline_change, find_insertions
-from drift.checks.wording import find_hedge_removals, find_negation_flips, is_reworded
+from drift.checks.wording import (
+    find_hedge_removals,
+    find_negation_flips,
+    is_reworded,
+    removed_hedge_spans,
+)
 from drift.codes import make_finding
 from drift.lexicon import name_words
 from drift.model import Alignment, Article, Finding, Sentence
@@ -30,7 +36,14 @@ def find_content_findings(original: Article, copy: Article, alignment: Alignment
     findings += find_insertions(alignment, len(copy.text.split()))
     kept = [(p.original.start, p.original.end) for p in alignment.pairs if p.original and p.copy]
     changes = find_quote_changes(original, copy, lambda s, e: any(a < e and s < b for a, b in kept))
-    findings += [_quote_finding(c) for c in changes if c.altered]
+    known = name_words(original.text) | name_words(copy.text)
+    for change in changes:
+        if change.altered:
+            facts_in_quote = _quote_facts(change, known)
+            if facts_in_quote is None:
+                findings.append(_quote_finding(change))
+            else:
+                findings += facts_in_quote
     truncated = any(f.code == "content.truncated" for f in cuts)
     findings += _passage_findings(original, copy, alignment, changes, truncated)
     return findings
@@ -40,6 +53,17 @@ def _quote_finding(change: QuoteChange) -> Finding:
     return make_finding(
         "content.quote_altered", original=change.original.text, copy=change.copy.text
     )
+
+
+def _quote_facts(change: QuoteChange, known: frozenset[str]) -> list[Finding] | None:
+    """The findings of a quote whose words differ only by facts (a number, a date, a
+    name, a negation): the specific codes instead of content.quote_altered; else None."""
+    o_text, c_text = change.original.text, change.copy.text
+    if not explained_by_facts(o_text, c_text):
+        return None
+    pair = PassagePair(o_text, c_text, o_text, c_text, o_text, c_text, known)
+    facts = passage_facts(pair)
+    return facts_to_findings(pair, facts) if facts else None
 
 
 def _passage_findings(
@@ -52,8 +76,8 @@ def _passage_findings(
     groups = [g for g in group_pairs(alignment) if g[2] == "modified"]
     if not groups:
         return []
-    o_text = _mask(fold_chars(original.text), [(c.original.start, c.original.end) for c in changes])
-    c_text = _mask(fold_chars(copy.text), [(c.copy.start, c.copy.end) for c in changes])
+    o_text = _mask(_checked(original.text), [(c.original.start, c.original.end) for c in changes])
+    c_text = _mask(_checked(copy.text), [(c.copy.start, c.copy.end) for c in changes])
     known = name_words(original.text) | name_words(copy.text)
     o_all = _ordered(p.original for p in alignment.pairs)
     c_all = _ordered(p.copy for p in alignment.pairs)
@@ -85,13 +109,25 @@ def passage_facts(pair: PassagePair) -> list[Fact]:
     """The specific changes of one modified passage, in a fixed order."""
     hedges = find_hedge_removals(pair)
     attribution_gone = any(f.detail.get("hedge") == "attribution" for f in hedges)
-    return [
+    facts = [
         *find_number_changes(pair),
         *find_date_changes(pair),
         *find_name_changes(pair, drop_ok=attribution_gone),
-        *hedges,
-        *find_negation_flips(pair),
     ]
+    if hedges:  # a number, date or name inside the removed clause went with it
+        spans = removed_hedge_spans(pair)
+        facts = [
+            f
+            for f in facts
+            if f.original_at is None or not any(a <= f.original_at < b for a, b in spans)
+        ]
+    return [*facts, *hedges, *find_negation_flips(pair)]
+
+
+def _checked(text: str) -> str:
+    """Typography folded one character for one; an em dash between words (Haley—were)
+    separates them, where a folded hyphen would join them into one word."""
+    return fold_chars(text.replace("—", " ").replace("―", " "))
 
 
 def _mask(text: str, spans: list[tuple[int, int]]) -> str:

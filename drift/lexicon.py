@@ -33,7 +33,8 @@ spokeswoman spokesperson observers economists diplomats organisers organizers la
     | frozenset(MONTHS)
     | frozenset(WEEKDAYS)
 )
-_CAP_WORD = re.compile(r"(?<![\w'’])(?:[A-Z][\w'’.-]*[\w]|[A-Z])(?![\w'’])")
+# A word starting with a letter; _is_cap then asks for a capital in any script (Путин, Łódź).
+_CAP_WORD = re.compile(r"(?<![\w'’])(?:[^\W\d_][\w'’.-]*[\w]|[^\W\d_])(?![\w'’])")
 _REPORTING = re.compile(
     r"\s+(?:said|says|told|tells|added|adds|wrote|writes|stated|argued|insisted|warned)\b"
 )
@@ -86,12 +87,15 @@ def find_names(text: str, known: frozenset[str] = frozenset()) -> list[str]:
     for m in re.finditer(r"[\w'’.-]+|[^\w\s]", text):
         word = m.group().rstrip(".")
         first = not run and _is_sentence_start(text, m.start())
-        if first and _REPORTING.match(text, m.end()) and _CAP_WORD.fullmatch(word):
+        if first and _REPORTING.match(text, m.end()) and _is_cap(word):
             known = known | {word}
         if _is_name_word(word, first, known) or (
             run and word.lower() in _NAME_LINK and m.group()[0].islower()
         ):
             run.append(word)
+            if m.group().endswith(".") and len(word) > 3 and not word.isupper():
+                _close(run, names)  # "… said Putin.— Mr Kishida …": the sentence ended
+                run = []
         else:
             _close(run, names)
             run = []
@@ -108,13 +112,13 @@ def _is_sentence_start(text: str, pos: int) -> bool:
 
 
 def _is_name_word(word: str, first: bool, known: frozenset[str]) -> bool:
-    if (
-        not _CAP_WORD.fullmatch(word)
-        or word.lower() in STOP_CAPS
-        or (word.isupper() and len(word) > 5)
-    ):
+    if not _is_cap(word) or word.lower() in STOP_CAPS or (word.isupper() and len(word) > 5):
         return False
     return not first or word in known
+
+
+def _is_cap(word: str) -> bool:
+    return word[:1].isupper() and bool(_CAP_WORD.fullmatch(word))
 
 
 def _close(run: list[str], names: list[str]) -> None:
@@ -128,6 +132,8 @@ def name_words(text: str) -> frozenset[str]:
     """Capitalised words seen after a sentence's first word: the article's likely names."""
     found = set()
     for m in _CAP_WORD.finditer(text):
+        if not m.group()[0].isupper():
+            continue
         before = text[max(0, m.start() - 3) : m.start()].rstrip()
         if not re.search(r"[.!?\"“‘'(\-–—:]$|^$", before) and m.group().lower() not in STOP_CAPS:
             found.add(m.group())

@@ -39,7 +39,7 @@ def find_quote_changes(
     """The original's quotes in kept sentences, each with its counterpart in the copy;
     a quote without a counterpart (paraphrased, unquoted) is left to the sentence checks."""
     copy_quotes = article_quotes(copy)
-    copy_words: list[str] = []  # the copy's folded text, read only when needed
+    folded: list[str] = []  # both articles' folded words, read only when needed
     changes = []
     for quote in article_quotes(original):
         if not kept(quote.start, quote.end):
@@ -50,9 +50,16 @@ def find_quote_changes(
             continue
         if best is None or score < SAME_QUOTE_MIN * 100:
             continue  # no counterpart: paraphrased or dropped, judged as a sentence
-        if not copy_words:
-            copy_words.append(" ".join(words(copy.text)))
-        if " ".join(quote.words) in copy_words[0] and _kept_outside(quote, best):
+        if not folded:
+            folded += [" ".join(words(original.text)), " ".join(words(copy.text))]
+        said = " ".join(quote.words)
+        # Unquoted in the copy, unless the original also says it unquoted (a pull quote
+        # repeating it) and the copy says it fewer times.
+        if (
+            said in folded[1]
+            and _kept_outside(quote, best)
+            and folded[1].count(said) >= folded[0].count(said)
+        ):
             continue
         changes.append(QuoteChange(quote, best))
     return changes

@@ -38,8 +38,8 @@ _EXCERPT_CHARS = 600
 def is_boilerplate(text: str) -> bool:
     """Site furniture: ads, 'Related:' and share lines, credit lines, bare labels."""
     stripped = text.strip()
-    if BOILERPLATE.match(stripped):
-        return True
+    if BOILERPLATE.match(stripped) or not words(stripped):
+        return True  # furniture, or marks without a word ("...", ".“", "* * *")
     if len(stripped) > LABEL_MAX_CHARS or re.search(r"[.!?。！？]$", stripped):
         return False
     return len(words(stripped)) <= LABEL_MAX_WORDS

@@ -7,14 +7,23 @@ a hedge that moved into a neighbouring sentence is not gone.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from difflib import SequenceMatcher
 
 from drift.align import sentence_key
 from drift.checks.pair import Fact, PassagePair
 from drift.lexicon import antonym_flips, hedge_phrases, hedges, negations
+from drift.text import tokenize
 
 # Hedge keys that attribute a claim to someone; any of them keeps the claim attributed.
 ATTRIBUTION_FAMILY = frozenset({"said", "according to", "claims"})
+# A capitalised reporting verb right after a word or a comma is part of a name (the
+# United States, Simon Says), not a claim attribution.
+_NAME_WORD = re.compile(
+    r"(?<=[\w,] )(?:States?|Stated|Says?|Said|Claims?|Claimed|Adds|Added|Tells|Told"
+    r"|Believes?|Believed|Thought|Estimates?|Estimated|Argued|Insisted)\b"
+)
 # Words a merge or split adds or loses without changing what a sentence says.
 CONNECTORS = frozenset(
     str.split(
@@ -35,15 +44,33 @@ def find_hedge_removals(pair: PassagePair) -> list[Fact]:
     return facts
 
 
+def removed_hedge_spans(pair: PassagePair) -> list[tuple[int, int]]:
+    """Offsets in the original of the word runs the copy left out that hold a hedge
+    ("…, according to a 2017 analysis"): what sits inside went with the hedge."""
+    o, c = tokenize(pair.checked_original), tokenize(pair.checked_copy)
+    matcher = SequenceMatcher(None, [t.norm for t in o], [t.norm for t in c], autojunk=False)
+    spans = []
+    for op, i1, i2, _, _ in matcher.get_opcodes():
+        if op in ("delete", "replace") and i2 > i1:
+            start, end = o[i1].start, o[i2 - 1].end
+            if _families(pair.checked_original[start:end]):
+                spans.append((start, end))
+    return spans
+
+
 def _family(key: str) -> str:
     return "attribution" if key in ATTRIBUTION_FAMILY else key
 
 
 def _families(text: str) -> Counter[str]:
     out: Counter[str] = Counter()
-    for key, n in hedges(text).items():
+    for key, n in hedges(_NAME_WORD.sub(_blank, text)).items():
         out[_family(key)] += n
     return out
+
+
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group())
 
 
 def find_negation_flips(pair: PassagePair) -> list[Fact]:

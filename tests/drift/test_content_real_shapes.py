@@ -223,3 +223,64 @@ def test_html_pages_with_a_multi_paragraph_quote_altered() -> None:
         f.code for f in analyse_copy(original, copy).findings if f.code.startswith("content.")
     ]
     assert content == ["content.quote_altered"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "code"),
+    [
+        ("lost 40 homes", "lost 45 homes", "content.number_changed"),
+        ("Ana Costa", "Maria da Luz Ferreira", "content.name_changed"),
+        ("we have not finished", "we have finished", "content.negation_flipped"),
+        ("on Monday", "on Tuesday", "content.date_changed"),
+        ("rebuild them", "replace them", "content.quote_altered"),
+    ],
+)
+def test_a_fact_changed_inside_a_quote_is_that_fact(old: str, new: str, code: str) -> None:
+    """A quote whose words differ by a fact alone reports the fact, once."""
+    quote = (
+        "“We lost 40 homes on Monday and we have not finished counting, Ana Costa knows it,"
+        " but we will rebuild them,” the mayor said."
+    )
+    assert _codes([*BODY, quote], [*BODY, quote.replace(old, new)]) == Counter({code: 1})
+
+
+def test_altered_quote_repeated_unquoted_as_a_pull_quote_is_still_altered() -> None:
+    pull = "We have never seen water this high in the valley, not in my lifetime."
+    quote = f"“{pull[:-1]},” Costa said on the steps of the town hall."
+    copy = quote.replace("this high", "this deep")
+    assert _codes([*BODY, pull, quote], [*BODY, pull, copy]) == Counter(
+        {"content.quote_altered": 1}
+    )
+
+
+def test_paragraphs_of_marks_without_words_are_no_passage() -> None:
+    original = [*BODY[:3], "...", *BODY[3:], ".“"]
+    copy = _edit(original, 0, "2,800", "3,800")
+    assert _codes(original, copy) == Counter({"content.number_changed": 1})
+
+
+STATES = "Emissions in the United States, at 8%, fell again last year."
+DASHED = "Contenders such as Ron DeSantis and Nikki Haley—were unwilling to speak."
+CYRILLIC = "— Отношения очень добрые, — начал Владимир Путин. — Премьер сказал, что рад."
+
+
+@pytest.mark.parametrize(
+    ("text", "old", "new"),
+    [
+        (STATES, "United States", "Tom Oakes"),  # "States" is no reporting verb
+        (DASHED, "Nikki Haley", "Ivo Brandt"),
+        (CYRILLIC, "Владимир Путин", "Annabel Whitcombe-Ferris"),
+    ],
+)
+def test_names_in_any_script_or_next_to_a_dash_are_name_changed(
+    text: str, old: str, new: str
+) -> None:
+    assert _codes([*BODY, text], [*BODY, text.replace(old, new)]) == Counter(
+        {"content.name_changed": 1}
+    )
+
+
+def test_removed_attribution_takes_the_number_inside_it_along() -> None:
+    text = "Halting it would cause only a small dip in output, according to a 2017 analysis."
+    copy = "Halting it would cause only a small dip in output."
+    assert _codes([*BODY, text], [*BODY, copy]) == Counter({"content.hedge_removed": 1})
