@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import Any
 
 import click
 
@@ -22,6 +23,7 @@ from syndiwatch.commands.report import report
 from syndiwatch.commands.run import run
 from syndiwatch.commands.serve import serve
 from syndiwatch.commands.worker import worker
+from syndiwatch.terminal import strip_controls
 
 # Libraries whose warnings are about pages, not about syndiwatch: trafilatura warns
 # "discarding data" for every page it finds no body in, which normalise reports itself.
@@ -29,12 +31,23 @@ CHATTY_LOGGERS = ("trafilatura", "htmldate", "charset_normalizer")
 
 
 class _MaskingFormatter(logging.Formatter):
-    """Log lines (tracebacks too) without the password of any URL they quote."""
+    """Log lines (tracebacks too) without the password of any URL they quote, nor controls."""
 
     def format(self, record: logging.LogRecord) -> str:
         from storage.redact import mask_secrets
 
-        return mask_secrets(super().format(record))
+        return strip_controls(mask_secrets(super().format(record)))
+
+
+class _Group(click.Group):
+    """The syndiwatch group: an error line quoting a page or a server has no controls."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as exc:
+            exc.message = strip_controls(exc.message)  # type: ignore[misc]  # Final in stubs only
+            raise
 
 
 def _setup_logging(verbose: int, quiet: int) -> None:
@@ -46,7 +59,7 @@ def _setup_logging(verbose: int, quiet: int) -> None:
         logging.getLogger(name).setLevel(level if verbose else max(level, logging.ERROR))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config_path", metavar="FILE", help="Config file (syndiwatch.toml).")
 @click.option("--database", "database_url", metavar="URL", help="Database URL (overrides config).")
 @click.option("-v", "--verbose", count=True, help="More log output (repeat for more).")

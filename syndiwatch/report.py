@@ -20,6 +20,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from storage.records import CopyRecord, FindingRecord, StoryReport
+from syndiwatch.terminal import escape_controls_json
 
 REPORT_SCHEMA = "syndiwatch.report/1"
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "none": "green"}
@@ -114,7 +115,7 @@ def _review_json(
 
 
 def render_json(report: Mapping[str, Any]) -> str:
-    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    return escape_controls_json(json.dumps(report, indent=2, ensure_ascii=False)) + "\n"
 
 
 CSV_COLUMNS = (

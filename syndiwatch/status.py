@@ -18,6 +18,7 @@ from syndiwatch import health
 from syndiwatch.cluster import ClusterStatus, build_cluster, render_cluster
 from syndiwatch.config import Config
 from syndiwatch.scheduling import source_interval
+from syndiwatch.terminal import escape_controls_json, strip_controls
 
 # A source whose last run is older than this many intervals (plus grace) is overdue.
 OVERDUE_INTERVALS = 3
@@ -136,14 +137,16 @@ def render_text(report: StatusReport) -> str:
         lines += ["", f"Notifications: {shown}"]
     if report.cluster is not None:
         lines += render_cluster(report.cluster, _when)
-    return "\n".join(lines)
+    return strip_controls("\n".join(lines))  # run errors quote servers and pages
 
 
 def render_json(report: StatusReport) -> str:
     data = asdict(report)
     if data["cluster"] is None:  # without a queue the JSON is as it always was
         del data["cluster"]
-    return json.dumps(data, default=_json_default, indent=2, ensure_ascii=False)
+    return escape_controls_json(
+        json.dumps(data, default=_json_default, indent=2, ensure_ascii=False)
+    )
 
 
 def _json_default(value: Any) -> Any:

@@ -16,16 +16,20 @@ import click
 from rich.console import Console
 
 from syndiwatch.config import Config, ConfigError, load_config
+from syndiwatch.terminal import TerminalConsole
 
 FORMATS = ("text", "json")
 PIPE_WIDTH = 120  # rich would wrap at 80 columns when output is not a terminal
 
 
 def _console(*, stderr: bool) -> Console:
-    """A console that wraps at the terminal's width, or at 120 columns into a file or pipe."""
+    """A console that wraps at the terminal's width, or at 120 columns into a file or pipe.
+
+    It strips control and bidi characters from every string (syndiwatch.terminal).
+    """
     stream = sys.stderr if stderr else sys.stdout
     width = None if stream.isatty() else PIPE_WIDTH
-    return Console(stderr=stderr, highlight=False, width=width)
+    return TerminalConsole(stderr=stderr, highlight=False, width=width)
 
 
 @dataclass

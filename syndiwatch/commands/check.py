@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from syndiwatch.commands import FORMATS, App, pass_app, user_errors
+from syndiwatch.terminal import escape_controls_json, strip_controls
 
 
 @click.command()
@@ -40,7 +41,7 @@ def check(app: App, original_url: str, copy_urls: tuple[str, ...], fmt: str) -> 
     if fmt == "json":
         sys.stdout.write(render_json(report))
         for note in notes:
-            click.echo(note, err=True)
+            click.echo(strip_controls(note), err=True)
     else:
         render_text(report, app.console, notes)
 
@@ -85,7 +86,8 @@ def extract(app: App, source: str, base_url: str | None, fmt: str) -> None:
     except NotAnArticle as exc:
         raise click.ClickException(f"{url}: not an article: {exc}") from None
     if fmt == "json":
-        sys.stdout.write(json.dumps(article.to_json(), indent=2, ensure_ascii=False) + "\n")
+        text = json.dumps(article.to_json(), indent=2, ensure_ascii=False)
+        sys.stdout.write(escape_controls_json(text) + "\n")
     else:
         from syndiwatch.articleview import render_article
 

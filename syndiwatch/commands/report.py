@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from syndiwatch.commands import App, pass_app, user_errors
+from syndiwatch.terminal import TerminalConsole
 
 REPORT_FORMATS = ("text", "json", "csv", "html")
 
@@ -29,7 +30,6 @@ def report(app: App, story_ref: str | None, fmt: str, output: str | None) -> Non
       syndiwatch report --format csv --output findings.csv
       syndiwatch report --format html --output report.html
     """
-    from rich.console import Console
 
     from storage.records import parse_story_id
     from syndiwatch.pipeline import utcnow
@@ -58,7 +58,7 @@ def report(app: App, story_ref: str | None, fmt: str, output: str | None) -> Non
         _emit(render_csv(data), output)
     elif output:
         with open(output, "w", encoding="utf-8") as fh:
-            render_text(data, Console(file=fh, width=120, highlight=False))
+            render_text(data, TerminalConsole(file=fh, width=120, highlight=False))
     else:
         render_text(data, app.console)
 
