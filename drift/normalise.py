@@ -76,6 +76,12 @@ _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
 )
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# The same controls written as character references (&#27;, &#x1B;): libxml2 would put
+# them in the tree, where lxml refuses them in every XPath string ("unreadable page").
+# Browsers show nothing for them.
+_CONTROL_REF = re.compile(
+    r"&#(?:0*(?:[0-8]|1[124-9]|2\d|3[01])(?!\d)|[xX]0*(?:[0-8bBcCeEfF]|1[\da-fA-F])(?![\da-fA-F]));?"
+)
 _ERROR_TITLE = re.compile(
     r"\b(404|410|403 forbidden|500 internal|page not found|not found|access denied|"
     r"page (?:does not|doesn't) exist|no longer available|seite nicht gefunden|"
@@ -213,7 +219,7 @@ def _reject_binary(data: bytes, url: str) -> None:
 
 
 def _parse_tree(text: str, url: str) -> HtmlElement:
-    text = _CONTROL.sub("", _XML_DECL.sub("", text, count=1))
+    text = _CONTROL_REF.sub("", _CONTROL.sub("", _XML_DECL.sub("", text, count=1)))
     if not text.strip():
         raise NotAnArticle(f"{url}: empty page")
     try:

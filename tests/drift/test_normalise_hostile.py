@@ -266,3 +266,13 @@ def test_deep_nesting_of_tags_that_close_their_kind_keeps_the_text(pattern: str)
     art = check(data.encode())
     assert art is not None
     assert "Point 3: the committee voted" in art.text
+
+
+def test_control_character_references_do_not_make_a_page_unreadable() -> None:
+    # &#27; became ESC in the tree, and lxml refuses control characters in XPath strings.
+    para = "<p>The committee met on Tuesday&#27;[31m and agreed&#x1B; the budget&#0; at last.</p>"
+    data = f"<html><head><title>Budget&#x7;</title></head><body>{para * 3}</body></html>"
+    art = check(data.encode())
+    assert art is not None
+    assert art.paragraphs[0] == "The committee met on Tuesday[31m and agreed the budget at last."
+    assert art.title == "Budget"
