@@ -55,6 +55,25 @@ _BYLINE_CLASSES = (
     "autor",
 )
 _CAPTION_CREDIT_CLASSES = ("credit", "copyright", "source", "author", "photographer")
+# A caption's media block (media_block): tags that mark a picture, how far up and how
+# large; these containers are never one.
+MEDIA_TAGS = ("img", "picture", "video", "iframe", "svg", "amp-img")
+PICTURE_TAGS = ("img", "picture", "amp-img")
+MEDIA_CLIMB = 3
+MAX_MEDIA_ELEMENTS = 40
+_BARE_LABEL = re.compile(
+    r"(?:photo|photos|foto|fotos|picture|image|credit|credits|copyright|©|bild|quelle|source)"
+    r"(?:\s+(?:credit|by))?",
+    re.IGNORECASE,
+)
+# The page's own copyright line ("© 2024 Example Media. All rights reserved"), no photo's.
+_PAGE_COPYRIGHT = re.compile(
+    r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:19|20)\d\d\b|rights reserved|rechte vorbehalten"
+    r"|derechos reservados|droits réservés|diritti riservati",
+    re.IGNORECASE,
+)
+_PAGE_FURNITURE = frozenset({"footer", "nav", "aside", "header"})
+NOT_MEDIA_BLOCKS = frozenset({"body", "html", "[document]", "article", "main", "section"})
 _MAX_CREDIT_LINE = 160
 # A line longer than this is prose: no label or note is looked for inside it.
 _MAX_NOTE_LINE = 400
@@ -106,8 +125,11 @@ _AFFILIATION = re.compile(
     re.IGNORECASE,
 )
 _PHOTO_CREDIT = re.compile(
-    r"(?:\(\s*)?(?:(?P<label>photo|photograph|picture|image|credit|foto|ảnh|bild|imagen|фото)"
-    r"\s*(?:by|credit)?\s*[:：]\s*|©\s*|\(c\)\s*)(?P<credit>[^()\n]{1,120}?)\s*\)?\s*$",
+    r"(?:\(\s*)?(?:(?P<label>photos?|photograph|picture|image|credit|fotos?|ảnh|bild|imagen|фото"
+    r"|bildquelle|crédit|crédito|photo credit|image credit|copyright)"
+    r"\s*(?:by|credit)?\s*[:：]\s*|©\s*|\(c\)\s*|copyright\s+"
+    r"|(?:[—–-]\s*)?(?:pictures?|photos?|photograph|image|fotos?)\s+(?:by|par)\s+)"
+    r"(?P<credit>[^()\n]{1,120}?)\s*\)?\s*$",
     re.IGNORECASE,
 )
 
@@ -370,12 +392,23 @@ def find_byline_elements(soup: Tag) -> list[Tag]:
 
 
 def is_caption_element(el: Tag) -> bool:
-    """Tell whether an element is a figure caption (<figcaption> or a "caption" class)."""
-    return el.name == "figcaption" or "caption" in (attr(el, "class") or "")
+    """Tell whether an element is a figure caption (<figcaption> or a "caption" class).
+
+    An element classed as both ("caption-credit") is the credit of a caption, not one.
+    """
+    if el.name == "figcaption":
+        return True
+    cls = (attr(el, "class") or "").lower()
+    return "caption" in cls and not any(c in cls for c in _CAPTION_CREDIT_CLASSES)
 
 
 def find_captions(soup: Tag) -> tuple[Caption, ...]:
-    """Return figure captions with the photo credit split off when one is printed."""
+    """Return figure captions with the photo credit split off when one is printed.
+
+    The credit is read inside the caption, or else from the media block around it
+    (media_block): a sibling "credit" element, a <small> or <cite>, or a "Photo: …" line,
+    before or after the caption.
+    """
     captions: list[Caption] = []
     seen: set[str] = set()
     for el in filter(is_caption_element, iter_tags(body_of(soup))):
@@ -385,31 +418,156 @@ def find_captions(soup: Tag) -> tuple[Caption, ...]:
         if caption is not None and caption.text not in seen:
             seen.add(caption.text)
             captions.append(caption)
+    for caption in _unmarked_captions(soup):
+        if caption.text not in seen or not caption.text:
+            seen.add(caption.text)
+            captions.append(caption)
     return tuple(captions)
 
 
+def image_block(img: Tag) -> Tag | None:
+    """Return the first small ancestor of a picture that holds text (its caption block).
+
+    At most MEDIA_CLIMB levels and MAX_MEDIA_ELEMENTS elements; drift.locate locates
+    the same block.
+    """
+    node = img
+    for _ in range(MEDIA_CLIMB):
+        parent = node.parent
+        if not isinstance(parent, Tag) or parent.name in NOT_MEDIA_BLOCKS:
+            return None
+        if len(parent.find_all(True, limit=MAX_MEDIA_ELEMENTS + 1)) > MAX_MEDIA_ELEMENTS:
+            return None
+        if element_text(parent):
+            return parent
+        node = parent
+    return None
+
+
+def _unmarked_captions(soup: Tag) -> list[Caption]:
+    """Captions printed next to a picture without caption markup, read only with a credit.
+
+    The block around a picture (image_block) holds a caption and a credit when one of
+    its elements is plainly a photo credit ("Foto: …", "© …", a "credit" class); the
+    caption is then its longest other text. Without such a credit nothing is read (a
+    teaser's headline next to its thumbnail is no caption).
+    """
+    out: list[Caption] = []
+    done: set[int] = set()
+    for img in body_of(soup).find_all(PICTURE_TAGS):
+        block = image_block(img)
+        if block is None or id(block) in done:
+            continue
+        done.add(id(block))
+        if any(is_caption_element(t) for t in iter_tags(block)) or any(
+            is_caption_element(a) for a in block.parents
+        ):
+            continue  # read as a marked caption
+        if any(a.name in _PAGE_FURNITURE for a in block.parents):
+            continue  # a logo over the page's copyright line
+        credit_el = next((t for t in iter_tags(block) if _is_plain_credit(t)), None)
+        if credit_el is None:
+            continue
+        around = {id(t) for t in iter_tags(credit_el)} | {id(a) for a in credit_el.parents}
+        texts = [
+            element_text(t)
+            for t in iter_tags(block)
+            if id(t) not in around and t.name in BLOCK_TAGS | {"span"} and t is not block
+        ]
+        texts = [t for t in texts if t and len(t) <= _MAX_NOTE_LINE and not is_photo_credit_line(t)]
+        credit = _strip_credit_label(element_text(credit_el))
+        if credit:  # a picture with only its credit printed has a caption without text
+            out.append(Caption(text=max(texts, key=len) if texts else "", credit=credit))
+    return out
+
+
+def _is_plain_credit(el: Tag) -> bool:
+    text = element_text(el)
+    if not text or len(text) > _MAX_CREDIT_LINE or el.name in SKIP_TAGS:
+        return False
+    if _PAGE_COPYRIGHT.search(text):
+        return False
+    if is_photo_credit_line(text):
+        return True
+    cls = (attr(el, "class") or "").lower()
+    return any(c in cls for c in ("credit", "copyright", "photographer")) and not _is_bare_label(el)
+
+
+def media_block(el: Tag) -> Tag | None:
+    """Return the small block holding a caption and its picture (a <figure> or the like).
+
+    Climbs at most MEDIA_CLIMB levels from the caption to the first <figure>, or the first
+    ancestor of at most MAX_MEDIA_ELEMENTS elements that holds an image; None when the
+    caption stands in the article's text flow. drift.locate locates the same block.
+    """
+    node = el
+    for _ in range(MEDIA_CLIMB):
+        parent = node.parent
+        if not isinstance(parent, Tag) or parent.name in NOT_MEDIA_BLOCKS:
+            return None
+        if parent.name == "figure":
+            return parent
+        if len(parent.find_all(True, limit=MAX_MEDIA_ELEMENTS + 1)) > MAX_MEDIA_ELEMENTS:
+            return None
+        if parent.find(MEDIA_TAGS) is not None:
+            return parent
+        node = parent
+    return None
+
+
 def _is_caption_credit(el: Tag) -> bool:
-    cls = attr(el, "class") or ""
+    cls = (attr(el, "class") or "").lower()
     return any(c in cls for c in _CAPTION_CREDIT_CLASSES)
 
 
+def _sibling_credit(el: Tag) -> Tag | None:
+    """The credit printed next to a caption inside its media block, if any."""
+    block = media_block(el)
+    if block is None:
+        return None
+    inside = {id(t) for t in iter_tags(el)} | {id(a) for a in el.parents}
+    for tag in iter_tags(block):
+        if id(tag) in inside or tag is block or tag.name in SKIP_TAGS:
+            continue
+        text = element_text(tag)
+        if not text or len(text) > _MAX_CREDIT_LINE or is_caption_element(tag):
+            continue
+        if _is_caption_credit(tag) or tag.name in ("small", "cite") or is_photo_credit_line(text):
+            return tag
+    return None
+
+
 def _read_caption(el: Tag) -> Caption | None:
-    credit_el = next(filter(_is_caption_credit, iter_tags(el)), None)
+    # A credit element holding only its label ("Copyright", "Foto:") is passed over.
+    credit_el = next(
+        (t for t in iter_tags(el) if _is_caption_credit(t) and not _is_bare_label(t)), None
+    )
     credit: str | None = None
     text = element_text(el)
     if credit_el is not None:
         credit = element_text(credit_el)
         text = clean_text(text.replace(credit, "", 1))
+        for label in (t for t in iter_tags(el) if _is_caption_credit(t) and _is_bare_label(t)):
+            text = clean_text(text.replace(element_text(label), "", 1))
         credit = _strip_credit_label(credit)
     else:
         m = _PHOTO_CREDIT.search(text)
         if m and m.group("credit").strip():
             credit = m.group("credit").strip()
             text = clean_text(text[: m.start()])
+        else:
+            sibling = _sibling_credit(el)
+            if sibling is not None:
+                credit = _strip_credit_label(element_text(sibling))
     text = text.rstrip(" |-–—")
     if not text and not credit:
         return None
     return Caption(text=text, credit=credit or None)
+
+
+def _is_bare_label(el: Tag) -> bool:
+    text = element_text(el).strip(" :：-–—()")
+    return not text or _BARE_LABEL.fullmatch(text) is not None
 
 
 def _strip_credit_label(credit: str) -> str:

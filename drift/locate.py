@@ -11,12 +11,21 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
+from itertools import islice
 
 from bs4 import BeautifulSoup
 from lxml import etree
 from lxml.html import HtmlElement
 
-from drift.credits import BLOCK_TAGS, NOTE_WORDS
+from drift.credits import (
+    BLOCK_TAGS,
+    MAX_MEDIA_ELEMENTS,
+    MEDIA_CLIMB,
+    MEDIA_TAGS,
+    NOT_MEDIA_BLOCKS,
+    NOTE_WORDS,
+    PICTURE_TAGS,
+)
 from drift.links import INLINE_TAGS, is_furniture
 from drift.metadata import READ_META_KEYS
 from drift.people import (
@@ -176,10 +185,49 @@ def _in_body_with_datetime(el: HtmlElement) -> bool:
 
 
 def locate_credits(tree: HtmlElement) -> list[HtmlElement]:
-    """Locate captions and the blocks holding credit-line candidates, anywhere in the body."""
+    """Locate captions (with their media blocks) and the blocks holding credit-line
+    candidates, anywhere in the body."""
     found: list[HtmlElement] = tree.xpath(_CAPTION_XPATH)
+    media = [block for block in map(_media_block, found) if block is not None]
+    media += [block for block in map(_image_block, tree.iter(*PICTURE_TAGS)) if block is not None]
     blocks: list[HtmlElement] = tree.xpath(_CREDIT_XPATH)
-    return found + blocks
+    return found + media + blocks
+
+
+def _image_block(img: HtmlElement) -> HtmlElement | None:
+    """The block drift.credits.image_block finds around a picture (unmarked captions)."""
+    node = img
+    for _ in range(MEDIA_CLIMB):
+        parent = node.getparent()
+        if parent is None or not isinstance(parent.tag, str) or parent.tag in NOT_MEDIA_BLOCKS:
+            return None
+        if sum(1 for _ in islice(parent.iterdescendants(), MAX_MEDIA_ELEMENTS + 1)) > (
+            MAX_MEDIA_ELEMENTS
+        ):
+            return None
+        if parent.text_content().strip():
+            return parent
+        node = parent
+    return None
+
+
+def _media_block(caption: HtmlElement) -> HtmlElement | None:
+    """The block drift.credits.media_block finds around a caption (credit siblings)."""
+    node = caption
+    for _ in range(MEDIA_CLIMB):
+        parent = node.getparent()
+        if parent is None or not isinstance(parent.tag, str) or parent.tag in NOT_MEDIA_BLOCKS:
+            return None
+        if parent.tag == "figure":
+            return parent
+        if sum(1 for _ in islice(parent.iterdescendants(), MAX_MEDIA_ELEMENTS + 1)) > (
+            MAX_MEDIA_ELEMENTS
+        ):
+            return None
+        if any(True for _ in parent.iterdescendants(*MEDIA_TAGS)):
+            return parent
+        node = parent
+    return None
 
 
 def locate_people(tree: HtmlElement, kind: str) -> list[HtmlElement]:

@@ -306,3 +306,98 @@ OWN = outlet_names("Daily Buzz")
 )
 def test_author_kind(name: str, kind: str) -> None:
     assert author_kind(name, OWN) == kind
+
+
+# --- photo credits next to their caption ---------------------------------------------
+
+CAPTION = "Residents wade through the flooded quay on Friday night."
+MEDIA_SHAPES = {
+    "div-media-credit-p": (
+        '<div class="media"><img src="a.jpg"><p class="caption">{cap}</p>'
+        '<p class="credit">Photo: {credit}</p></div>'
+    ),
+    "figure-span-credit": (
+        '<figure><img src="a.jpg"><figcaption>{cap}</figcaption>'
+        '<span class="credit">{credit}</span></figure>'
+    ),
+    "credit-before-caption": (
+        '<figure><img src="a.jpg"><footer class="credit"><span class="copyright">{credit}'
+        '</span></footer><figcaption class="caption">{cap}</figcaption></figure>'
+    ),
+    "small-credit": (
+        '<figure><picture><img src="a.jpg"></picture><figcaption>{cap}</figcaption>'
+        "<small>{credit}</small></figure>"
+    ),
+    "cite-credit": (
+        '<div class="image-block"><img src="a.jpg"><div class="caption">{cap}</div>'
+        "<cite>{credit}</cite></div>"
+    ),
+    "caption-credit-class": (
+        '<div class="photo"><img src="a.jpg"><p class="photo-caption">{cap}</p>'
+        '<p class="photo-caption-credit">{credit}</p></div>'
+    ),
+    "bare-photo-line": (
+        '<div class="wp-block-image"><img src="a.jpg"><p class="wp-caption-text">{cap}</p>'
+        "<p>Photo: {credit}</p></div>"
+    ),
+    "label-only-credit-element": (
+        '<figure><img src="a.jpg"><figcaption><span class="caption-text">{cap}</span>'
+        '<span class="caption-copyright">Copyright</span>'
+        '<span class="caption-credit">{credit}</span></figcaption></figure>'
+    ),
+    "picture-by-in-caption": (
+        '<div class="image"><img src="a.jpg"><div class="image-caption">{cap}'
+        " — Picture by {credit}</div></div>"
+    ),
+    "unmarked-caption-with-foto-line": (
+        '<div class="lead-media"><picture><img src="a.jpg"></picture>'
+        '<p class="media--lead">{cap}</p><p class="image--author">Foto: {credit}</p></div>'
+    ),
+}
+
+
+def media_page(block: str, byline: str = '<p class="byline">By Jane Doe</p>') -> bytes:
+    body = "\n".join(f"<p>{p}</p>" for p in PARAGRAPHS[:2]) + block
+    body += "\n".join(f"<p>{p}</p>" for p in PARAGRAPHS[2:])
+    return page(body, byline=byline)
+
+
+@pytest.mark.parametrize("shape", list(MEDIA_SHAPES))
+def test_credit_next_to_caption_is_read_and_kept_out_of_the_body(shape: str) -> None:
+    html = media_page(MEDIA_SHAPES[shape].format(cap=CAPTION, credit="Li Wei/AFP"))
+    article = normalise(html, ORIGINAL_URL)
+    assert [(c.text.rstrip(" .—"), c.credit) for c in article.captions] == [
+        (CAPTION.rstrip("."), "Li Wei/AFP")
+    ]
+    assert not any("Li Wei" in p for p in article.paragraphs)
+    assert len(article.paragraphs) == len(PARAGRAPHS)
+
+
+@pytest.mark.parametrize("shape", list(MEDIA_SHAPES))
+def test_faithful_copy_of_a_media_block_keeps_its_credit(shape: str) -> None:
+    block = MEDIA_SHAPES[shape].format(cap=CAPTION, credit="Li Wei/AFP")
+    original = normalise(media_page(block), ORIGINAL_URL)
+    copy = normalise(media_page(block), COPY_URL)
+    found = [f.code for f in find_attribution_findings(original, copy)]
+    assert "attribution.photo_credit_dropped" not in found
+
+
+@pytest.mark.parametrize("shape", ["div-media-credit-p", "figure-span-credit", "small-credit"])
+def test_media_block_credit_removed_is_photo_credit_dropped(shape: str) -> None:
+    original = normalise(
+        media_page(MEDIA_SHAPES[shape].format(cap=CAPTION, credit="Li Wei/AFP")), ORIGINAL_URL
+    )
+    bare = f'<figure><img src="a.jpg"><figcaption>{CAPTION}</figcaption></figure>'
+    copy = normalise(media_page(bare), COPY_URL)
+    found = [f.code for f in find_attribution_findings(original, copy)]
+    assert "attribution.photo_credit_dropped" in found
+
+
+def test_thumbnail_teaser_and_page_copyright_are_no_captions() -> None:
+    teaser = (
+        '<div class="teaser"><a href="/other"><img src="t.jpg"><span>Other story headline'
+        "</span></a><small>2 hours ago</small></div>"
+        '<div class="brand"><img src="logo.png"><p>© 2024 Harbour Media. All rights reserved.'
+        "</p></div>"
+    )
+    assert normalise(media_page(teaser), ORIGINAL_URL).captions == ()
