@@ -6,7 +6,8 @@ store, count), sitemaps and feeds yield their pages, a site crawl its same-host
 links — all into the shared Redis queue and dupefilter. Feeds and sitemaps are
 fetched conditionally from the source's stored state, with the single-machine
 spiders' helpers (scraper.spiders.feed, .sitemap). A round queues at most
-`max_pages` pages of its source, whichever workers queue them (a Redis counter).
+`max_pages` pages of its source, and a sitemap round reads at most SITEMAP_MAX_FILES
+files, whichever workers queue them (Redis counters).
 A request is acknowledged (sink.done) only after its page went to the sink and its
 follow-up requests are queued.
 """
@@ -56,15 +57,18 @@ from scraper.spiders.found import (
     SOURCE_KEY,
     failure_item,
     made_item,
+    note_item,
     response_item,
     tag,
 )
 from scraper.spiders.site import DENY_PATTERNS
 from scraper.spiders.sitemap import (
+    SITEMAP_MAX_FILES,
     fresh_entries,
     read_sitemap,
     response_validators,
     sitemap_headers,
+    skipped_line,
     validators_of,
 )
 
@@ -74,6 +78,7 @@ SCOPE_KEY = "syndiwatch_scope"
 HOST_KEY = "syndiwatch_host"
 START_KEY = "syndiwatch_start"
 ROUND_KEY = "syndiwatch_round"  # the round's budget key and limit ({"key", "max"}), if any
+SITEMAPS_KEY = "syndiwatch_sitemaps"  # the key counting a sitemap round's files
 POLL_S = 0.2  # how often an idle worker looks at the shared queue
 MAX_SITEMAP_BYTES = 50_000_000
 
@@ -172,8 +177,11 @@ class QueueSpider(RedisSpider):  # type: ignore[misc]
         role = {"feed": "feed", "sitemap": "sitemap"}.get(self.kind, "page")
         meta = {**tag(source, role, run=run, start=True), REQUEST_URL_KEY: url, ACK_KEY: ack,
                 SCOPE_KEY: scope, HOST_KEY: host_key(url), START_KEY: url}  # fmt: skip
+        round_id = str(run) if run else str(message.get("id") or ack)
+        if source and self.kind == "sitemap":  # the round's sitemap files, the start one too
+            meta[SITEMAPS_KEY] = budget_key(self.prefix, source, round_id) + ":sitemaps"
+            take_budget(self.server, meta[SITEMAPS_KEY], SITEMAP_MAX_FILES)
         if self.max_pages > 0 and source and self.kind in ("site", "sitemap"):
-            round_id = str(run) if run else str(message.get("id") or ack)
             meta[ROUND_KEY] = {"key": budget_key(self.prefix, source, round_id),
                                "max": self.max_pages}  # fmt: skip
             if self.kind == "site":  # the start page is the round's first page
@@ -215,8 +223,8 @@ class QueueSpider(RedisSpider):  # type: ignore[misc]
             remembered = validators_of(state).get(response.url, {})
             self.sink.document(response_item(response, {}, keep_body=False, not_modified=True),
                                kind=self.kind)  # fmt: skip
-            for child in remembered.get("children") or ():
-                yield self._follow_sitemap(str(child), meta, state)
+            children = [str(c) for c in remembered.get("children") or ()]
+            yield from self._follow_sitemaps(children, response.url, meta, state)
             self._ack(meta)
             return
         if response.url.endswith("/robots.txt") and response.status < 300:
@@ -224,8 +232,7 @@ class QueueSpider(RedisSpider):  # type: ignore[misc]
             problem = None if urls else FetchError(f"{response.url} names no Sitemap:", "sitemap")
             self._document(response, problem=problem, entries=len(urls))
             state = self.sink.state(source) if source else {}
-            for url in urls:
-                yield self._follow_sitemap(url, meta, state)
+            yield from self._follow_sitemaps(urls, response.url, meta, state)
             self._ack(meta)
             return
         yield from self._read_sitemap(response, source)
@@ -243,11 +250,9 @@ class QueueSpider(RedisSpider):  # type: ignore[misc]
         validators: dict[str, Any] = response_validators(response)
         if kind == "sitemapindex":
             children = [str(e["loc"]) for e in entries]
-            validators["children"] = children
+            validators["children"] = children[:SITEMAP_MAX_FILES]  # no more are ever followed
             state = self.sink.state(source) if source else {}
-            for child in children:
-                if check_url(child) is None:
-                    yield self._follow_sitemap(child, response.meta, state)
+            yield from self._follow_sitemaps(children, response.url, response.meta, state)
         else:
             yield from self._fresh_pages(response, source, entries)
         # A file whose pages the round's budget cut short is read in full next round.
@@ -323,6 +328,31 @@ class QueueSpider(RedisSpider):  # type: ignore[misc]
         budget = meta.get(ROUND_KEY)
         return not budget or take_budget(self.server, str(budget["key"]), int(budget["max"]))
 
+    def _follow_sitemaps(
+        self,
+        urls: Sequence[str],
+        listed_by: str,
+        meta: Mapping[str, Any],
+        state: Mapping[str, Any],
+    ) -> Iterator[Request]:
+        """Child sitemaps within the round's file budget (every worker counts on Redis);
+        the ones past it are skipped with one line."""
+        urls = [u for u in urls if check_url(u) is None]
+        key, followed = meta.get(SITEMAPS_KEY), 0
+        for url in urls:
+            if key and not take_budget(self.server, str(key), SITEMAP_MAX_FILES):
+                break  # the budget only grows: the rest is skipped too
+            followed += 1
+            yield self._follow_sitemap(url, meta, state)
+        if followed < len(urls):
+            line = skipped_line(listed_by, len(urls) - followed, 0)
+            log.warning("%s", line)
+            run = dict(meta.get(EXTRA_KEY) or {}).get("run")
+            note_meta = {**tag(int(meta.get(SOURCE_KEY) or 0), "sitemap", run=run),
+                         REQUEST_URL_KEY: listed_by}  # fmt: skip
+            note = note_item(listed_by, {}, note_meta, error=line, kind="sitemap")
+            self.sink.document(note, kind=self.kind)
+
     def _follow_sitemap(
         self, url: str, meta: Mapping[str, Any], state: Mapping[str, Any]
     ) -> Request:
@@ -338,7 +368,8 @@ class QueueSpider(RedisSpider):  # type: ignore[misc]
         run = dict(meta.get(EXTRA_KEY) or {}).get("run")
         carried = {**tag(int(meta.get(SOURCE_KEY) or 0), role, run=run), REQUEST_URL_KEY: url,
                    SCOPE_KEY: meta.get(SCOPE_KEY), HOST_KEY: meta.get(HOST_KEY),
-                   START_KEY: meta.get(START_KEY), ROUND_KEY: meta.get(ROUND_KEY)}  # fmt: skip
+                   START_KEY: meta.get(START_KEY), ROUND_KEY: meta.get(ROUND_KEY),
+                   SITEMAPS_KEY: meta.get(SITEMAPS_KEY)}  # fmt: skip
         if role == "page" and not again and meta.get(ROUND_KEY):
             carried[BUDGET_KEY] = meta[ROUND_KEY]  # the dupefilter counts it (redis_queue)
         # Sitemaps change: a child sitemap is fetched each round; pages only once.

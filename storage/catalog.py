@@ -126,6 +126,13 @@ def get_source(session: Session, source_id: int) -> SourceRecord | None:
     return source_record(source) if source is not None else None
 
 
+# A source's state is read and rewritten whole on every change, so it must stay small.
+# Sitemap validators are merged one file at a time; a round reads at most 1,000 files
+# (scraper.spiders.sitemap.SITEMAP_MAX_FILES), so this keeps two rounds' worth even
+# when a site renames its files every day.
+MERGED_MAX_KEYS = 2_000
+
+
 def merge_source_state(
     session: Session,
     source_id: int,
@@ -135,7 +142,8 @@ def merge_source_state(
     """Change part of a source's state under a row lock; False when the source is gone.
 
     Keys of `replace` are replaced; each mapping of `merge` is merged key by key into
-    the stored mapping of that name, so two writers of different keys both win.
+    the stored mapping of that name, so two writers of different keys both win. A
+    merged mapping keeps its MERGED_MAX_KEYS most recently written keys.
     """
     source = session.get(Source, source_id, with_for_update=True)
     if source is None:
@@ -144,7 +152,9 @@ def merge_source_state(
     state.update(replace)
     for name, part in merge.items():
         current = state.get(name)
-        state[name] = {**(current if isinstance(current, Mapping) else {}), **part}
+        kept = current.items() if isinstance(current, Mapping) else ()
+        merged = {**{k: v for k, v in kept if k not in part}, **part}  # newest last
+        state[name] = dict(list(merged.items())[-MERGED_MAX_KEYS:])
     source.state = json_safe(state)
     return True
 

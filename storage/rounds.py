@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.convert import clean
 from storage.records import RunRecord
-from storage.redact import mask_secrets
+from storage.redact import mask_optional, mask_secrets
 from storage.schema import Base, Run
 from storage.upsert import _insert
 
@@ -91,8 +91,9 @@ def add_tallies(session: Session, tallies: Iterable[RoundTally], now: datetime) 
         if tally.run_id not in known:
             continue
         counts = {k: int(tally.counts.get(k, 0)) for k in COUNTERS}
+        error = clean(mask_optional(tally.last_error))
         values = {"run_id": tally.run_id, "source_id": tally.source_id, **counts,
-                  "last_error": clean(tally.last_error), "updated_at": now}  # fmt: skip
+                  "last_error": error, "updated_at": now}  # fmt: skip
         stmt = _insert(session, SourceRound).values(**values)
         added: dict[str, Any] = {k: table.c[k] + getattr(stmt.excluded, k) for k in COUNTERS}
         added["last_error"] = func.coalesce(stmt.excluded.last_error, table.c.last_error)

@@ -127,4 +127,7 @@ def _dead_link(page: FetchedPage) -> bool:
 
 
 def _line(page: FetchedPage, kind: str) -> str:
-    return f"{kind} {page.request_url}: {page.error or f'HTTP {page.status}'}"
+    prefix = f"{kind} {page.request_url}"
+    if page.error and page.error.startswith(prefix):  # the line names its file already
+        return page.error
+    return f"{prefix}: {page.error or f'HTTP {page.status}'}"

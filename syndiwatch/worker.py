@@ -65,6 +65,9 @@ class _Shared:
         self.pending: dict[str, list[str]] = {k: [] for k in KINDS}
         self.counts: Counter[str] = Counter()
         self.rounds = RoundBook()
+        # Source state written at the next flush: a sitemap round saves validators for
+        # each of up to 1,000 files, one row-locked rewrite of the whole state apiece.
+        self.states: dict[int, tuple[dict[str, Any], dict[str, dict[str, Any]]]] = {}
 
     def refresh(self) -> None:
         """Follow stories added or changed anywhere (bounded by [queue] index_refresh)."""
@@ -112,7 +115,14 @@ class _Shared:
         except Exception:  # the database away for a moment: fetch unconditionally this once
             log.exception("reading the state of source %d failed", source_id)
             return {}
-        return dict(source.state) if source is not None else {}
+        if source is None:
+            return {}
+        replace, merge = self.states.get(source_id, ({}, {}))
+        state = {**source.state, **replace}
+        for name, part in merge.items():
+            current = state.get(name)
+            state[name] = {**(current if isinstance(current, Mapping) else {}), **part}
+        return state
 
     def save_state(
         self,
@@ -121,10 +131,18 @@ class _Shared:
         replace: Mapping[str, Any] | None = None,
         merge: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
-        try:
-            self.store.merge_source_state(source_id, replace=replace, merge=merge)
-        except Exception:  # the next round fetches unconditionally; say which source
-            log.exception("storing the state of source %d failed", source_id)
+        pending_replace, pending_merge = self.states.setdefault(source_id, ({}, {}))
+        pending_replace.update(replace or {})
+        for name, part in (merge or {}).items():
+            pending_merge.setdefault(name, {}).update(part)
+
+    def _write_states(self) -> None:
+        while self.states:
+            source_id, (replace, merge) = self.states.popitem()
+            try:
+                self.store.merge_source_state(source_id, replace=replace, merge=merge)
+            except Exception:  # the next round fetches unconditionally; say which source
+                log.exception("storing the state of source %d failed", source_id)
 
     def last_fetched(self, urls: Sequence[str]) -> Mapping[str, str]:
         try:
@@ -142,6 +160,7 @@ class _Shared:
             if self.matcher is not None:
                 self.matcher.flush()
             self.rounds.flush(self.store, self.config)
+            self._write_states()
             for kind, ids in self.pending.items():
                 if ids:
                     acknowledge(self.client, self.prefix, kind, self.worker, ids)

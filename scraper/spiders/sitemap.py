@@ -127,15 +127,14 @@ class SitemapSourceSpider(SourceJobMixin, SitemapSpider):
         """A 304: nothing new in this file, but an index's children may have changed."""
         remembered = validators_of(source.state).get(response.url, {})
         yield response_item(response, self.job_meta, keep_body=False, validators=remembered)
-        for child in remembered.get("children") or ():
-            yield from self.follow_sitemap(source, response, str(child), depth + 1)
+        children = [str(c) for c in remembered.get("children") or ()]
+        yield from self.follow_sitemaps(source, response, children, depth + 1)
 
     def on_robots(self, source: SourceSpec, response: Response, depth: int) -> Iterator[Any]:
         urls = list(sitemap_urls_from_robots(response.body, base_url=response.url))
         problem = None if urls else FetchError(f"{response.url} names no Sitemap:", "sitemap")
         yield response_item(response, self.job_meta, keep_body=False, problem=problem)
-        for url in urls:
-            yield from self.follow_sitemap(source, response, url, depth + 1)
+        yield from self.follow_sitemaps(source, response, urls, depth + 1)
 
     def on_sitemap(self, source: SourceSpec, response: Response, depth: int) -> Iterator[Any]:
         body = self._get_sitemap_body(response)
@@ -150,13 +149,13 @@ class SitemapSourceSpider(SourceJobMixin, SitemapSpider):
             return
         validators = response_validators(response)
         if kind == "sitemapindex":
-            children = [e["loc"] for e in entries]
+            children = [str(e["loc"]) for e in entries]
+            # Remembered for a 304 next run: no more than a run could ever follow.
             yield response_item(
                 response, self.job_meta, keep_body=False, warning=warning, urls=len(children),
-                validators={**validators, "children": children},
+                validators={**validators, "children": children[:SITEMAP_MAX_FILES]},
             )  # fmt: skip
-            for child in children:
-                yield from self.follow_sitemap(source, response, child, depth + 1)
+            yield from self.follow_sitemaps(source, response, children, depth + 1)
             return
         pages = list(self.fresh_pages(source, response.url, entries))
         yield response_item(
@@ -165,22 +164,32 @@ class SitemapSourceSpider(SourceJobMixin, SitemapSpider):
         )  # fmt: skip
         yield from pages
 
+    def follow_sitemaps(
+        self, source: SourceSpec, response: Response, urls: Iterable[str], depth: int
+    ) -> Iterator[Any]:
+        """Requests for the child sitemaps `response` lists; one note for all it cannot read."""
+        skipped = 0
+        for url in urls:
+            # Checked for each child: other indexes of the source are read meanwhile.
+            if depth > SITEMAP_MAX_NESTING or len(self.visited[source.id]) >= SITEMAP_MAX_FILES:
+                skipped += 1
+            else:
+                yield from self.follow_sitemap(source, response, url, depth)
+        if skipped:
+            meta = {**tag(source.id, "sitemap"), REQUEST_URL_KEY: response.url}
+            error = skipped_line(response.url, skipped, depth)
+            yield note_item(response.url, self.job_meta, meta, error=error, kind="sitemap")
+
     def follow_sitemap(
         self, source: SourceSpec, response: Response, url: str, depth: int
     ) -> Iterator[Any]:
-        """A request for a child sitemap, or a note when it loops, nests or spreads too far."""
+        """A request for a child sitemap, or a note when it loops or is not a web URL."""
         meta = {**tag(source.id, "sitemap"), REQUEST_URL_KEY: url}
         if check_url(url) is not None:
             yield note_item(url, self.job_meta, meta, error=str(check_url(url)), kind="sitemap")
         elif _canonical(url) in self.visited[source.id]:
             error = f"sitemap loop: {response.url} lists {url}, already read in this run"
             yield note_item(url, self.job_meta, meta, error=error, kind="sitemap_loop")
-        elif depth > SITEMAP_MAX_NESTING or len(self.visited[source.id]) >= SITEMAP_MAX_FILES:
-            error = (
-                f"sitemap {url} not read: more than {SITEMAP_MAX_NESTING} levels of indexes "
-                f"or {SITEMAP_MAX_FILES} sitemap files"
-            )
-            yield note_item(url, self.job_meta, meta, error=error, kind="sitemap")
         else:
             request = self.sitemap_request(source, url, depth)
             if request is not None:
@@ -215,6 +224,15 @@ class SitemapSourceSpider(SourceJobMixin, SitemapSpider):
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(f"syndiwatch/fetch_failed/{item.error_kind}")
         yield item
+
+
+def skipped_line(index_url: str, skipped: int, depth: int) -> str:
+    """The one line for the child sitemaps of `index_url` not read (nesting or file limit)."""
+    if depth > SITEMAP_MAX_NESTING:
+        why = f"nested more than {SITEMAP_MAX_NESTING} levels of indexes deep"
+    else:
+        why = f"past the limit of {SITEMAP_MAX_FILES:,} sitemap files per run"
+    return f"sitemap {index_url}: skipped {skipped:,} child sitemaps {why}"
 
 
 def read_sitemap(body: bytes) -> tuple[str, list[dict[str, Any]], str]:

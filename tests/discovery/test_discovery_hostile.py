@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from discovery_support import XML, FixtureSite, demo_page, loopback_config, sitemap_index, urlset
 
+from scraper.spiders.sitemap import SITEMAP_MAX_FILES
 from storage import Store, open_store
 from syndiwatch.config import Config
 from syndiwatch.demo.server import DemoSites
@@ -153,3 +154,25 @@ def test_other_schemes_in_feeds_sitemaps_and_site_links_are_never_fetched(
         assert store.get_page(url) is None
     for run in store.list_runs():
         assert str(local) not in (run.error or "")
+
+
+@pytest.mark.slow
+def test_sitemap_index_past_the_file_limit_is_one_line_and_bounded_state(
+    tracked: tuple[Store, Config], fixture_site: FixtureSite
+) -> None:
+    store, config = tracked
+    n = SITEMAP_MAX_FILES * 3
+    children = [fixture_site.put(f"/s/{i}.xml", urlset([]), XML) for i in range(n)]
+    index = fixture_site.put("/index.xml", sitemap_index(children), XML)
+    (run,) = run_all(store, config, [("sitemap", index)])
+    followed = SITEMAP_MAX_FILES - 1  # the index itself is the first file of the run
+    assert run.errors == (
+        f"sitemap {index}: skipped {n - followed:,} child sitemaps past the limit of"
+        f" {SITEMAP_MAX_FILES:,} sitemap files per run",
+    )
+    assert len(fixture_site.hits("/index.xml")) == 1
+    assert sum(len(fixture_site.hits(urlsplit(c).path)) for c in children) == followed
+    (source,) = store.list_sources()
+    validators = source.state["validators"]
+    assert len(validators) == SITEMAP_MAX_FILES
+    assert len(validators[index]["children"]) <= SITEMAP_MAX_FILES

@@ -22,6 +22,7 @@ from scale_site import ScaleSite
 
 from drift.normalise import normalise
 from scraper.redis_queue import queue_depth
+from scraper.spiders.sitemap import SITEMAP_MAX_FILES
 from storage import open_store
 from storage.records import RunRecord, SourceRecord
 from syndiwatch.cli import main
@@ -266,3 +267,36 @@ def test_status_says_when_redis_is_unreachable(tmp_path: Path) -> None:
     assert (report.cluster.leader["pid"], report.cluster.leader["lock"]) == (7, "single node")
     assert report.cluster.errors[0].startswith("cannot reach Redis at redis://127.0.0.1:1/0")
     assert "! cannot reach Redis" in render_text(report)
+
+
+def test_a_sitemap_index_past_the_file_limit_is_one_line_and_bounded_state(
+    cluster: Cluster, site: ScaleSite, redis_client: redis.Redis
+) -> None:
+    n = SITEMAP_MAX_FILES * 2
+    ns = "xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'"
+    paths = [f"/big/{i}.xml" for i in range(n)]
+    rows = "".join(f"<sitemap><loc>{site.url(p)}</loc></sitemap>" for p in paths)
+    index = site.url("/big-index.xml")
+    with site.lock:
+        site.documents["/big-index.xml"] = f"<sitemapindex {ns}>{rows}</sitemapindex>".encode()
+        site.documents.update(dict.fromkeys(paths, f"<urlset {ns}></urlset>".encode()))
+    try:
+        source = cluster.source("sitemap", "/big-index.xml")
+        cluster.start_workers(1, "--kind", "sitemap")
+        run = cluster.round(source, redis_client)
+        followed = SITEMAP_MAX_FILES - 1  # the index is the round's first file
+        with site.lock:
+            assert sum(site.hits[p] for p in paths) == followed
+        skipped = (
+            f"sitemap {index}: skipped {n - followed:,} child sitemaps past the limit of"
+            f" {SITEMAP_MAX_FILES:,} sitemap files per run"
+        )
+        assert run.stats["errors"] == 1, run.stats
+        assert run.stats["round"]["last_error"] == skipped
+        state = (cluster.store.get_source(source.id) or source).state
+        assert len(state["validators"]) == SITEMAP_MAX_FILES
+        assert len(state["validators"][index]["children"]) == SITEMAP_MAX_FILES
+    finally:
+        with site.lock:
+            for path in ["/big-index.xml", *paths]:
+                site.documents.pop(path, None)

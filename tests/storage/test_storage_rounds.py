@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from storage import Store, open_store
+from storage.catalog import MERGED_MAX_KEYS
 from storage.operations import HealthRecord
 from storage.rounds import RoundTally
 
@@ -120,6 +121,22 @@ def test_merged_state_keeps_both_writers_keys(store: Store, t0) -> None:
     state = store.get_source(source.id).state  # type: ignore[union-attr]
     assert state == {"validators": {"a": {"etag": "3"}, "b": {"etag": "2"}}, "other": 2}
     assert not store.merge_source_state(source.id + 1, replace={"x": 1})
+
+
+def test_a_merged_mapping_keeps_only_the_newest_keys(store: Store, t0) -> None:
+    # Sitemap validators of a site that renames its files every day must not pile up.
+    source = store.add_source("sitemap", "https://r.example/sitemap.xml", now=t0)
+    old = {f"https://r.example/old-{i}.xml": {"etag": str(i)} for i in range(MERGED_MAX_KEYS)}
+    assert store.merge_source_state(source.id, merge={"validators": old})
+    new = {f"https://r.example/new-{i}.xml": {"etag": str(i)} for i in range(10)}
+    assert store.merge_source_state(source.id, merge={"validators": new})
+    again = {"https://r.example/old-0.xml": {"etag": "again"}}  # rewritten: kept as newest
+    assert store.merge_source_state(source.id, merge={"validators": again})
+    validators = store.get_source(source.id).state["validators"]  # type: ignore[union-attr]
+    assert len(validators) == MERGED_MAX_KEYS
+    assert set(new) | set(again) <= set(validators)
+    assert "https://r.example/old-1.xml" not in validators  # the oldest went first
+    assert f"https://r.example/old-{MERGED_MAX_KEYS - 1}.xml" in validators
 
 
 def test_the_leader_is_recorded(store: Store, t0) -> None:
