@@ -184,17 +184,20 @@ def fetch_missing_originals(store: Store, config: Config, *, now: datetime) -> l
     missing = [s for s in store.list_stories() if s.article is None]
     if not missing:
         return []
-    problems: list[str] = []
+    # Each original is stored as it arrives: a host that never answers costs only its own.
+    problems: dict[str, str | None] = {}
+    unanswered = "no response"
     try:
-        pages = {p.request_url: p for p in fetch_pages(config, [s.url for s in missing])}
+        for page in fetch_pages(config, list(dict.fromkeys(s.url for s in missing))):
+            if page.request_url not in problems:
+                problems[page.request_url] = _store_original(store, page.request_url, page, now)
     except CrawlError as exc:
-        return [f"story {s.public_id} {s.url}: {exc}" for s in missing]
-    for story in missing:
-        page = pages.get(story.url)
-        problem = _store_original(store, story.url, page, now) if page else "no response"
-        if problem:
-            problems.append(f"story {story.public_id} {story.url}: {problem}")
-    return problems
+        unanswered = str(exc)
+    return [
+        f"story {s.public_id} {s.url}: {problems.get(s.url, unanswered)}"
+        for s in missing
+        if problems.get(s.url, unanswered)
+    ]
 
 
 def _store_original(store: Store, url: str, page: FetchedPage, now: datetime) -> str | None:

@@ -93,18 +93,38 @@ def check(
     *,
     discovered_via: str = "check",
 ) -> CheckResult:
-    """Fetch the original and each copy now (one crawl), analyse and store them."""
-    urls = list(dict.fromkeys([original_url, *copy_urls]))
-    pages = {p.request_url: p for p in fetch_pages(config, urls)}
-    original_page = pages.get(original_url) or _missing(original_url)
-    story = _store_original(store, original_url, original_page, name=None)
+    """Fetch the original and each copy now (one crawl), analyse and store them.
+
+    Each page is stored as it arrives (copies that come before the original wait for
+    it), so a host that never answers costs only its own URLs.
+    """
+    copies = [u for u in dict.fromkeys(copy_urls) if u != original_url]
+    story: StoryRecord | None = None
+    waiting: list[FetchedPage] = []
+    outcomes: dict[str, CopyOutcome] = {}
+    for page in fetch_pages(config, [original_url, *copies]):
+        if page.request_url == original_url and story is None:
+            story = _store_original(store, original_url, page, name=None)
+            arrived, waiting = waiting, []
+        elif page.request_url in copies and page.request_url not in outcomes:
+            arrived = [page]
+            if story is None:
+                waiting += arrived
+                continue
+        else:
+            continue
+        for copy in arrived:
+            outcomes[copy.request_url] = _check_copy(store, story, copy, discovered_via)
+    if story is None:
+        story = _store_original(store, original_url, _missing(original_url), name=None)
     assert story.article is not None
-    outcomes = tuple(
-        _check_copy(store, story, pages.get(u) or _missing(u), discovered_via)
-        for u in dict.fromkeys(copy_urls)
-        if u != original_url
+    return CheckResult(
+        story=story,
+        outcomes=tuple(
+            outcomes.get(u) or _check_copy(store, story, _missing(u), discovered_via)
+            for u in copies
+        ),
     )
-    return CheckResult(story=story, outcomes=outcomes)
 
 
 def _check_copy(
