@@ -7,7 +7,9 @@ and `P:K:dupefilter` (scrapy-redis' scheduler queue and dupefilter), and
 key `P:worker:W` expires when it dies; any live worker then puts that worker's
 in-flight entries back on the queues, so a kill -9 loses no request.
 `P:budget:S:R` counts the pages queued for source S in round R (`[crawl] max_pages`
-across workers; it expires after ROUND_BUDGET_TTL_S).
+across workers; it expires after ROUND_BUDGET_TTL_S), `P:budget:S:R:sitemaps` the
+sitemap files read. Requests on `P:K:requests` are JSON (scraper.queue_codec), never
+pickle: whoever can write to Redis must not run code in the workers.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from scrapy_redis.queue import PriorityQueue
 
 import feeds
 from feeds import InvalidURL
+from scraper import queue_codec
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +45,8 @@ BUDGET_KEY = "syndiwatch_budget"  # Request.meta: {"key": P:budget:S:R, "max": N
 # A round's page counter outlives any sane round (the daemon's job_timeout is 30 min by
 # default); past it a round still running would start counting afresh.
 ROUND_BUDGET_TTL_S = 24 * 3600
+# Unreadable entries dropped in one pop before it reports the queue empty for now.
+MAX_DROPS_PER_POP = 100
 
 # Pop the best request and remember it as in flight, in one atomic step.
 _POP_REQUEST = """
@@ -126,6 +131,7 @@ def queue_settings(
         "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
         "DUPEFILTER_CLASS": "scraper.redis_queue.CanonicalDupeFilter",
         "SCHEDULER_QUEUE_CLASS": "scraper.redis_queue.ReliablePriorityQueue",
+        "SCHEDULER_SERIALIZER": "scraper.queue_codec",  # JSON: never unpickle what Redis holds
         "SCHEDULER_PERSIST": True,  # the queue and the dupefilter outlive every worker
         "REDIS_URL": redis_url,
         "REDIS_START_URLS_KEY": "%(name)s:start_urls",
@@ -299,10 +305,14 @@ class Liveness:
 
 
 class ReliablePriorityQueue(PriorityQueue):  # type: ignore[misc]
-    """scrapy-redis' priority queue whose pop keeps the request in flight until acked."""
+    """scrapy-redis' priority queue whose pop keeps the request in flight until acked.
+
+    Requests are JSON (scraper.queue_codec), never pickle, whatever serializer the
+    settings name; an entry that does not decode is dropped with one log line.
+    """
 
     def __init__(self, server: redis.Redis, spider: Spider, key: str, serializer: Any = None):
-        super().__init__(server, spider, key, serializer)
+        super().__init__(server, spider, key, queue_codec)
         worker = spider.crawler.settings.get(WORKER_ID_SETTING) or "anonymous"
         self.inflight = f"{spider.name}:inflight:{worker}"
         self._pop = server.register_script(_POP_REQUEST)
@@ -315,12 +325,20 @@ class ReliablePriorityQueue(PriorityQueue):  # type: ignore[misc]
             self.server.hdel(self.inflight, old)
 
     def pop(self, timeout: int = 0) -> Request | None:
-        data = self._pop(keys=[self.key, self.inflight])
-        if not data:
-            return None
-        request: Request = self._decode_request(data)
-        request.meta[ACK_KEY] = entry_id(data)
-        return request
+        for _ in range(MAX_DROPS_PER_POP):
+            data = self._pop(keys=[self.key, self.inflight])
+            if not data:
+                return None
+            try:
+                request: Request = self._decode_request(data)
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                # Written by something else than a worker (or an older, pickling one).
+                log.error("queue %s: unreadable request dropped (%s)", self.key, exc)
+                self.server.hdel(self.inflight, entry_id(data))
+                continue
+            request.meta[ACK_KEY] = entry_id(data)
+            return request
+        return None
 
 
 class CanonicalDupeFilter(RFPDupeFilter):  # type: ignore[misc]

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import pickle
 import time
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 import redis
+from scale_cli import run_cli, write_cluster_config
 from scrapy import Request, Spider
 
 from scraper.redis_queue import (
@@ -115,3 +119,74 @@ def test_a_round_budget_counts_only_new_pages(redis_client: redis.Redis, prefix:
     assert 0 < redis_client.ttl(key) <= 24 * 3600
     # Turned away, not marked seen: another round (or no budget) still fetches it.
     assert not dupes.request_seen(Request("http://h.example/c"))
+
+
+class _Trap:
+    """Unpickling this creates a directory: proof that a worker ran code from Redis."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (os.mkdir, (self.path,))
+
+
+def _json_entry(url: str, **changes: object) -> bytes:
+    return json.dumps({"url": url, "callback": "parse", "meta": {}, **changes}).encode()
+
+
+def test_requests_are_queued_as_json(redis_client: redis.Redis, prefix: str) -> None:
+    spider = _spider(prefix, "w")
+    queue = ReliablePriorityQueue(redis_client, spider, f"{prefix}:site:requests")
+    meta = {"syndiwatch_round": {"key": "k", "max": 3}, "pair": (1, 2), "raw": b"\x00\xff"}
+    sent = Request("http://127.0.0.1/a", callback=spider.parse, body=b"\xff\x00body",
+                   headers={"If-None-Match": '"x"'}, meta=meta, priority=4)  # fmt: skip
+    queue.push(sent)
+    (stored,) = redis_client.zrange(f"{prefix}:site:requests", 0, -1)
+    assert json.loads(stored)["url"] == "http://127.0.0.1/a"  # JSON, not a pickle
+    got = queue.pop()
+    assert got is not None
+    assert (got.url, got.body, got.priority, got.callback) == (sent.url, sent.body, 4, spider.parse)
+    assert got.headers.getlist("If-None-Match") == [b'"x"']
+    assert got.meta["raw"] == b"\x00\xff"
+    assert got.meta["syndiwatch_round"] == {"key": "k", "max": 3}
+
+
+def test_a_pickled_or_forged_entry_is_dropped_unread(
+    redis_client: redis.Redis, prefix: str, tmp_path: Path
+) -> None:
+    key = f"{prefix}:site:requests"
+    trap = tmp_path / "pwned"
+    forged = [
+        pickle.dumps(_Trap(str(trap))),
+        _json_entry("http://127.0.0.1/x", _class="subprocess.Popen"),
+        _json_entry("http://127.0.0.1/y", callback="close"),
+        _json_entry("http://127.0.0.1/z", errback="_stop_polling"),
+        b'{"url": "http://127.0.0.1/w", "body": {"__b64__": "not base64!"}}',
+        b"{not json",
+    ]
+    redis_client.zadd(key, {entry: -10 for entry in forged})  # popped first
+    good = _json_entry("http://127.0.0.1/good")
+    redis_client.zadd(key, {good: 0})
+    queue = ReliablePriorityQueue(redis_client, _spider(prefix, "w"), key)
+    got = queue.pop()
+    assert not trap.exists()
+    assert got is not None
+    assert got.url == "http://127.0.0.1/good"
+    assert queue.pop() is None
+    # Only the good entry is in flight; the forged ones are gone, not rescued later.
+    assert redis_client.hkeys(inflight_key(prefix, "site", "w")) == [entry_id(good).encode()]
+
+
+def test_a_worker_never_unpickles_what_redis_holds(
+    redis_client: redis.Redis, prefix: str, tmp_path: Path
+) -> None:
+    trap = tmp_path / "pwned"
+    redis_client.zadd(f"{prefix}:site:requests", {pickle.dumps(_Trap(str(trap))): 0})
+    config = write_cluster_config(tmp_path / "c.toml", prefix=prefix)
+    done = run_cli(config, f"sqlite:///{tmp_path / 'w.db'}", "worker", "--kind", "site",
+                   "--idle-exit", "3")  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert not trap.exists()
+    assert "unreadable request dropped" in done.stderr
+    assert redis_client.zcard(f"{prefix}:site:requests") == 0
