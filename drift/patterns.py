@@ -212,7 +212,7 @@ BOILERPLATE_LINE_RE: re.Pattern[str] = re.compile(
     r"thanks for signing up!?|keep an eye on your inbox.{0,80}|"
     r"(?:get|sign up for) the latest .{0,100}|subscribe to .{0,100}|sign up:.{0,120}|"
     r"(?:we|this (?:site|website)) uses? cookies.{0,300}|"
-    r"\(?(?:additional )?(?:reporting|writing|editing) by .{0,250}|"
+    r"\(?(?:with )?(?:additional )?(?:reporting|writing|editing) by .{0,250}|"
     r"like this story\? share it.{0,40}|follow .{0,60} on (?:facebook|twitter|instagram).{0,100}|"
     # Furniture printed after the body: contributions, standards and corrections notes,
     # sign-up blurbs (read as the original's last paragraphs, a cut copy would lose them).
@@ -222,7 +222,18 @@ BOILERPLATE_LINE_RE: re.Pattern[str] = re.compile(
     r"(?:to )?(?:report|submit) (?:an error|a correction|a typo).{0,150}|"
     r"(?:read )?our (?:corrections?|editorial|ethics)(?: and \w+)? (?:policy|policies|standards)"
     r".{0,200}|corrections? policy.{0,200}|.{0,100}delivered (?:straight |right )?to your "
-    r"inbox.{0,150}|(?:get|receive) .{0,80} in your inbox.{0,100}|about the author)$",
+    r"inbox.{0,150}|(?:get|receive) .{0,80} in your inbox.{0,100}|about the author|"
+    r".{0,200}contributed (?:to )?(?:this|the) (?:report|story|article)|"
+    r"sign up for (?:our )?(?:free )?(?:e-?mails?|newsletters?|alerts?).{0,80}|"
+    r".{0,150}sign up for our newsletters?.{0,40}|.{0,200}please bookmark .{0,200}|"
+    # Comment sections and their prompts.
+    r"(?:please )?read our comment(?:ing)? policy.{0,80}|would you like to comment.{0,80}|"
+    r"you must .{0,60} before commenting.{0,80}|.{0,40}einen kommentar abzugeben.{0,20}|"
+    r"kommentar abgeben|"
+    r"enjoying (?:our|this) .{0,40}\?|fehler gefunden\?.{0,60}|"
+    r"ähnliche(?: artikel| beiträge| themen)?|"
+    # Share, follow and copy-link widgets in other scripts.
+    r"分享让更多人看到|评论|关注|カテゴリーをフォローする|기사 url이 복사되었습니다)$",
     re.IGNORECASE,
 )
 # An author bio after the body: a name, then "is a reporter covering …", "covers …",
@@ -243,9 +254,23 @@ AUTHOR_BIO_RE: re.Pattern[str] = re.compile(
 )
 
 
+# Lines that are furniture when they close a body: copyright notices, a newsletter's
+# pitch, a paywall's "the rest is for subscribers" (mid-body they may be article text).
+TRAILING_LINE_RE: re.Pattern[str] = re.compile(
+    r"^(?:(?:copyright\s*)?©|copyright\b|\(c\)\s).{0,250}$|"
+    r"^(?=.*\b(?:you|your|sie|du|dich|dir|vous|votre)\b).{0,150}\bnewsletter\b.{0,250}$|"
+    r"^il vous reste .{0,40} à lire.{0,120}$|^.{0,60}(?:有料会員|会員限定).{0,80}$",
+    re.IGNORECASE,
+)
+
+
 def is_trailing_furniture(text: str) -> bool:
     """Tell whether a paragraph at the end of a body is furniture (boilerplate, author bio)."""
-    return is_boilerplate_line(text) or (len(text) < 600 and AUTHOR_BIO_RE.match(text) is not None)
+    if is_boilerplate_line(text):
+        return True
+    return len(text) < 600 and (
+        AUTHOR_BIO_RE.match(text) is not None or TRAILING_LINE_RE.match(text) is not None
+    )
 
 
 def is_boilerplate_line(text: str) -> bool:
