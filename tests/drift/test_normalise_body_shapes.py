@@ -245,6 +245,14 @@ def test_jsonld_longer_than_a_visibly_cut_copy_is_not_read() -> None:
     assert codes == ["content.truncated"]
 
 
+def test_jsonld_in_one_paragraph_longer_than_the_visible_text_is_not_read() -> None:
+    one_block = " ".join(PARAS)  # an articleBody without paragraph breaks
+    visible = "<article>" + "".join(f"<p>{t}</p>" for t in PARAS[:2]) + "</article>"
+    cut = normalise(page(visible, _jsonld(one_block)), "https://copy.example/b")
+    assert cut.paragraphs == PARAS[:2]
+    assert "body" not in cut.provenance
+
+
 def test_jsonld_read_when_the_markup_hides_the_text() -> None:
     full = "\n".join(PARAS)
     scripted = normalise(page("<div id='app'>Loading…</div>", _jsonld(full)), "https://n.example/a")
@@ -268,6 +276,10 @@ TRAILING = (
     "contact us.",
     "Follow us on Twitter",
     "Get the day's top stories delivered straight to your inbox every morning.",
+    "—Associated Press writer John Roe in Paris contributed to this report.",
+    "Fehler gefunden? Jetzt melden.",
+    "Copyright © Example Agency 2017-2026. All rights reserved.",
+    "Would you like to comment on this article? Sign in now.",
 )
 
 
