@@ -296,9 +296,7 @@ def author_kind(name: str, own: NameSet = NameSet()) -> str:
         return "junk"
     if is_generic_author(raw) or is_generic_author(text):
         return "placeholder"
-    if own and (
-        folded in own.phrases or folded.replace(" ", "") in own.phrases or text in own.acronyms
-    ):
+    if own and _names_own_site(text, folded, own):
         return "placeholder"
     if "@" in text or "://" in text or "www." in text.casefold():
         return "junk"
@@ -307,6 +305,14 @@ def author_kind(name: str, own: NameSet = NameSet()) -> str:
     if _NOT_NAME_CHAR.search(text) or text.count(",") > 1:
         return "junk"
     return "person" if _person_shaped(text.replace(",", " ")) else "junk"
+
+
+def _names_own_site(text: str, folded: str, own: NameSet) -> bool:
+    # The site's name ("Daily Buzz"), or a desk named after it ("MDR THÜRINGEN", "BR24 Team").
+    if folded in own.phrases or folded.replace(" ", "") in own.phrases or text in own.acronyms:
+        return True
+    first = text.split()[0]
+    return first in own.acronyms or (fold(first) in own.phrases and len(fold(first)) > 2)
 
 
 def _person_shaped(text: str) -> bool:

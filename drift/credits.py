@@ -110,7 +110,7 @@ _MAX_BYLINE = 120
 
 # "By Jane Doe and John Roe", "By Jane Doe, Reuters", "Por María Pérez", "Von Hans Meier".
 BYLINE_RE = re.compile(
-    r"^\s*(?:by|por|par|von|di|door|av|af|bởi)\s+(?P<names>[^\n|]{2,100}?)\s*"
+    r"^\s*(?:by|por|par|von|di|door|av|af|bởi)(?:\s*[:：]\s*|\s+)(?P<names>[^\n|]{2,100}?)\s*"
     r"(?:[|•·]\s*.*)?$",
     re.IGNORECASE,
 )
@@ -318,7 +318,9 @@ def parse_byline(line: str) -> tuple[str, ...]:
     m = BYLINE_RE.match(line)
     if m is None:
         return ()
-    return split_names(m.group("names"))
+    # "By the end of the week, …" is prose: a byline names people, placeholders or outlets.
+    names = split_names(m.group("names"))
+    return tuple(n for n in names if attribution_names.author_kind(n) != "junk")
 
 
 def split_names(text: str) -> tuple[str, ...]:

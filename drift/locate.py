@@ -81,11 +81,18 @@ _PEOPLE_XPATHS = {
         "'author') and (contains(@class,'author-name') or contains(@class,'article-author')"
         " or contains(@class,'post-author') or contains(concat(' ',@class,' '),' author ')))))]"
     ),
-    BYLINE_LINES: "//body//*[text()[contains('|B|b|P|V|', concat('|', {}, '|')) and ({})]]".format(
-        _FIRST_LETTER,
-        " or ".join(
-            f"starts-with(normalize-space(substring(., 1, 120)), '{s}')" for s in BYLINE_STARTS
+    # Each element with a byline-like text node, and its block when small (the names may
+    # sit in the next element: "<span>von</span> <span>Name</span>").
+    BYLINE_LINES: "{0} | {0}/ancestor::*[{1}][1][count(.//*) <= 30]".format(
+        "//body//*[text()[contains('{}', concat('|', {}, '|')) and ({})]]".format(
+            "|" + "|".join(sorted({s[0] for s in BYLINE_STARTS})) + "|",
+            _FIRST_LETTER,
+            " or ".join(
+                f"starts-with(concat(normalize-space(substring(., 1, 120)), ' '), '{s}')"
+                for s in BYLINE_STARTS
+            ),
         ),
+        " or ".join(f"self::{t}" for t in sorted(BLOCK_TAGS)),
     ),
     MICRODATA: "//*[@itemprop='publisher']//*[@itemprop='name']",
     COPYRIGHT_LINES: (

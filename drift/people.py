@@ -14,8 +14,15 @@ from typing import Any
 
 from bs4 import Tag
 
-from drift.attribution_names import NameSet, author_kind, clean_author, outlet_names
+from drift.attribution_names import (
+    NameSet,
+    author_kind,
+    clean_author,
+    outlet_names,
+    site_names,
+)
 from drift.credits import (
+    block_ancestor,
     body_of,
     byline_agencies,
     find_byline_elements,
@@ -36,6 +43,7 @@ META_AUTHOR_KEYS = (
     "parsely-author",
     "byl",
     "twitter:creator",
+    "twitter:misc:written by",
 )
 META_PUBLISHER_KEYS = ("publisher", "article:publisher", "dc.publisher", "application-name")
 _COPYRIGHT = re.compile(
@@ -43,7 +51,8 @@ _COPYRIGHT = re.compile(
     r"(?P<name>[^.|\n©]{2,60}?)\s*(?:[.|]|all rights reserved|$)",
     re.IGNORECASE,
 )
-BYLINE_STARTS = ("By ", "by ", "BY ", "Por ", "Von ", "Par ")
+BYLINE_STARTS: tuple[str, ...] = ("By ", "by ", "BY ", "By:", "Por ", "por ", "Von ", "von ")
+BYLINE_STARTS += ("VON ", "Von:", "Par ", "par ")
 # Only the first few elements that start like a byline are read (the byline sits near the top).
 MAX_BYLINE_STARTS = 20
 # Only the last few elements with a copyright sign are read (the page footer).
@@ -60,7 +69,8 @@ COPYRIGHT_LINES = "copyright-lines"
 
 def starts_like_byline(el: Tag) -> bool:
     """Tell whether one of an element's own text nodes starts like "By …"."""
-    return any(" ".join(t.split()).startswith(BYLINE_STARTS) for t in own_text(el))
+    # "von" alone in its text node, the name in the next element: "<span>von</span> <b>…"
+    return any((" ".join(t.split()) + " ").startswith(BYLINE_STARTS) for t in own_text(el))
 
 
 def has_copyright_mark(el: Tag) -> bool:
@@ -129,7 +139,7 @@ def _agencies_in(name: str) -> list[str]:
 
 def _own_names(meta: Mapping[str, str], jsonld: Mapping[str, Any]) -> NameSet:
     """The names the page gives its own site (a byline naming it names no person)."""
-    names = NameSet()
+    names = site_names(meta.get("og:url"))
     for value in (meta.get("og:site_name"), meta.get("application-name")):
         names = names | outlet_names(value)
     for value in jsonld_names(jsonld.get("publisher")):
@@ -152,11 +162,16 @@ def _jsonld_authors(jsonld: Mapping[str, Any]) -> list[str]:
 
 
 def _meta_authors(meta: Mapping[str, str]) -> list[str]:
+    """The names of the first author meta tag that names a person (else of the first one)."""
+    first: list[str] = []
     for key in META_AUTHOR_KEYS:
         value = meta.get(key)
         if value and "://" not in value and not value.startswith("@"):
-            return list(parse_byline(value) or split_names(value)) or [value]
-    return []
+            names = list(parse_byline(value) or split_names(value)) or [value]
+            if any(author_kind(n) == "person" for n in names):
+                return names
+            first = first or names
+    return first
 
 
 def _markup_authors(soup: Tag) -> list[str]:
@@ -181,7 +196,8 @@ def _markup_authors(soup: Tag) -> list[str]:
 def _byline_text_authors(soup: Tag) -> list[str]:
     hits = filter(starts_like_byline, iter_tags(body_of(soup)))
     for el in islice(hits, MAX_BYLINE_STARTS):
-        for line in leaf_lines(el):
+        # The names may sit in the next element of the byline's block ("von" <b>Name</b>).
+        for line in [*leaf_lines(el), *leaf_lines(block_ancestor(el))]:
             names = parse_byline(line)
             if names:
                 return list(names) + list(byline_agencies(line))

@@ -401,3 +401,44 @@ def test_thumbnail_teaser_and_page_copyright_are_no_captions() -> None:
         "</p></div>"
     )
     assert normalise(media_page(teaser), ORIGINAL_URL).captions == ()
+
+
+# --- bylines as real sites print them ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors"),
+    [
+        ('<p class="meta-info">von <a href="/autoren/mk">Dr. Max Kolter</a></p>', ("Max Kolter",)),
+        (
+            '<ul><li class="information-item">Von: <span><a href="/bm">Bill MCCARTHY</a>,'
+            '</span> <span><a href="/mg">Marisha GOLDHAMER</a></span></li></ul>',
+            ("Bill MCCARTHY", "Marisha GOLDHAMER"),
+        ),
+        (
+            '<ul><li class="list-item"><span>von</span> <span class="bold">Jemima Kelly</span>'
+            "</li></ul>",
+            ("Jemima Kelly",),
+        ),
+        ('<p class="meta">By: Jane Doe | May 24, 2024</p>', ("Jane Doe",)),
+    ],
+)
+def test_byline_text_with_the_names_in_the_next_elements(
+    byline: str, authors: tuple[str, ...]
+) -> None:
+    assert normalise(page(byline=byline), ORIGINAL_URL).authors == authors
+
+
+def test_meta_author_without_a_person_gives_way_to_the_next_tag() -> None:
+    head = (
+        '<meta name="author" content="d.roe@harbor-courier.com">'
+        '<meta name="twitter:misc:Written by" content="Dana Roe">'
+    )
+    assert normalise(page(head=head, byline=""), ORIGINAL_URL).authors == ("Dana Roe",)
+
+
+def test_prose_starting_with_by_is_no_byline() -> None:
+    prose = "By the end of the week the water had reached the old town hall."
+    article = normalise(page(BODY + f"<p>{prose}</p>"), ORIGINAL_URL)
+    assert prose in article.paragraphs
+    assert article.authors == ("Jane Doe",)
