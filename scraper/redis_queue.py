@@ -119,8 +119,11 @@ def entry_id(data: bytes) -> str:
 
 
 def connect(url: str) -> redis.Redis:
-    """A Redis client for `url` (no I/O until first use)."""
-    return redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=5)
+    """A Redis client for `url` (no I/O until first use); a RedisError for a broken URL."""
+    try:
+        return redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=5)
+    except ValueError as exc:  # a bad port or option; callers name the (masked) URL
+        raise redis.ConnectionError(f"not a usable Redis URL ({exc})") from None
 
 
 def queue_settings(

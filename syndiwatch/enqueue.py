@@ -49,8 +49,8 @@ def enqueue_source(store: Store, config: Config, source: SourceRecord) -> JobOut
     one machine.
     """
     queue = config.queue
-    assert queue.redis_url, "enqueue_source needs [queue] redis_url"
-    client = _client(queue.redis_url)
+    redis_url = queue.redis_url
+    assert redis_url, "enqueue_source needs [queue] redis_url"
     skipped = backing_off(store, source)
     if skipped is not None:
         return skipped
@@ -58,6 +58,7 @@ def enqueue_source(store: Store, config: Config, source: SourceRecord) -> JobOut
     def body(_now: Any, run_id: int) -> JobOutcome:
         message = source_message(source, run_id)
         try:
+            client = _client(redis_url)
             n = enqueue(client, queue.prefix, QUEUE_KIND[source.kind], [message])
             depth = queue_depth(client, queue.prefix)
         except redis.RedisError as exc:

@@ -218,8 +218,8 @@ def run_worker(
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
         raise WorkerError(f"unknown kind {unknown[0]!r} (known: {', '.join(KINDS)})")
-    client = connect(queue.redis_url)
     try:
+        client = connect(queue.redis_url)
         client.ping()
     except redis.RedisError as exc:
         raise WorkerError(mask_secrets(f"cannot reach Redis at {queue.redis_url}: {exc}")) from None

@@ -161,3 +161,20 @@ def test_daemon_run_errors_and_the_desk_hide_the_redis_password(
                 assert page.status_code == 200
                 assert "cannot reach Redis at redis://" in page.text
                 _no_secret(page.text)
+
+
+def test_a_broken_redis_url_is_one_masked_line(tmp_path: Path) -> None:
+    config = _config(tmp_path / "c.toml", f"redis://u:{PASSWORD}@127.0.0.1:notaport/0", "swtest-x")
+    database = f"sqlite:///{tmp_path / 'one.db'}"
+    shown = run_cli(config, database, "status")
+    assert shown.returncode == 0, shown.stderr
+    assert (
+        "! cannot reach Redis at redis://u:***@127.0.0.1:notaport/0: not a usable" in shown.stdout
+    )
+    worker = run_cli(config, database, "worker")
+    assert worker.returncode == 1
+    assert worker.stderr.splitlines() == [
+        "Error: cannot reach Redis at redis://u:***@127.0.0.1:notaport/0: not a usable Redis URL"
+        " (Port could not be cast to integer value as 'notaport')"
+    ]
+    _no_secret(shown.stdout + shown.stderr + worker.stdout + worker.stderr)
