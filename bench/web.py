@@ -39,7 +39,7 @@ from storage.records import CopyQuery  # noqa: E402
 from syndiwatch.demo.server import serve_sites  # noqa: E402
 
 T0 = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
-TOKEN = "bench-token"
+TOKEN = "bench-desk-token-0123456789"  # serve refuses tokens under 16 characters
 OUT = ROOT / "bench" / "out"
 SERVER_LOG: list[str] = []
 

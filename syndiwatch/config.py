@@ -138,12 +138,21 @@ class QueueConfig:
 class WebConfig:
     """The review desk (`serve`): where it listens and the token that unlocks reviewing.
 
-    Without a token the desk is read-only.
+    Without a token the desk is read-only. `allowed_hosts` are the Host names
+    it answers to (empty: the bound address and the loopback names; `serve`
+    refuses a wildcard bind without them). `trust_proxy` lists the proxies whose
+    X-Forwarded-For/-Proto are believed (`true` in the file: one on this machine).
+    `secure_cookies` None: `Secure` on https requests. `read_timeout`: seconds a
+    client has to send a whole request, headers and body (slow-loris clients).
     """
 
     token: str | None = None
     host: str = "127.0.0.1"
     port: int = 8000
+    allowed_hosts: tuple[str, ...] = ()
+    trust_proxy: tuple[str, ...] = ()
+    secure_cookies: bool | None = None
+    read_timeout: float = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,6 +338,11 @@ def _queue(t: Mapping[str, Any], where: str) -> QueueConfig:
     return QueueConfig(**values, autothrottle=throttle)
 
 
+WEB_KEYS = ("token", "host", "port", "allowed_hosts", "trust_proxy", "secure_cookies",
+            "read_timeout")  # fmt: skip
+LOCAL_PROXY = ("127.0.0.1", "::1")
+
+
 def _web(t: Mapping[str, Any], where: str) -> WebConfig:
     d = WebConfig()
     token, host, port = t.get("token"), t.get("host", d.host), t.get("port", d.port)
@@ -338,7 +352,64 @@ def _web(t: Mapping[str, Any], where: str) -> WebConfig:
         isinstance(port, int) and not isinstance(port, bool) and 0 < port < 65536,
         f"{where}: [web] port must be a port number (1-65535)",
     )
-    return WebConfig(token=token or None, host=host, port=port)
+    unknown = sorted(set(t) - set(WEB_KEYS))
+    _expect(not unknown, f"{where}: [web] has no key {unknown[0]!r}" if unknown else "")
+    secure = t.get("secure_cookies", "auto")
+    _expect(
+        isinstance(secure, bool) or secure == "auto",
+        f'{where}: [web] secure_cookies must be true, false or "auto"',
+    )
+    timeout = t.get("read_timeout", d.read_timeout)
+    try:
+        seconds = float(timeout) if _positive(timeout) else parse_duration(str(timeout))
+    except ValueError as exc:
+        raise ConfigError(f"{where}: [web] read_timeout: {exc}") from None
+    return WebConfig(
+        token=token or None,
+        host=host,
+        port=port,
+        allowed_hosts=_allowed_hosts(t.get("allowed_hosts", []), where),
+        trust_proxy=_trust_proxy(t.get("trust_proxy", False), where),
+        secure_cookies=None if secure == "auto" else secure,
+        read_timeout=seconds,
+    )
+
+
+def _allowed_hosts(value: Any, where: str) -> tuple[str, ...]:
+    """Host names (`desk.example.org`, `*.example.org`, or `*` for any) without ports."""
+    message = (
+        f"{where}: [web] allowed_hosts must be a list of host names "
+        '(e.g. ["desk.example.org"], "*.example.org" for subdomains, "*" for any)'
+    )
+    _expect(isinstance(value, list), message)
+    hosts = []
+    for item in value:
+        _expect(isinstance(item, str) and item.strip(), message)
+        name = item.strip().lower()
+        wildcard_ok = name == "*" or "*" not in (name[2:] if name.startswith("*.") else name)
+        _expect(wildcard_ok and not any(ch.isspace() or ch in "/@" for ch in name), message)
+        hosts.append(name)
+    return tuple(hosts)
+
+
+def _trust_proxy(value: Any, where: str) -> tuple[str, ...]:
+    """`false`, `true` (a proxy on this machine) or the proxies' addresses/networks."""
+    import ipaddress
+
+    if isinstance(value, bool):
+        return LOCAL_PROXY if value else ()
+    message = (
+        f"{where}: [web] trust_proxy must be true, false or a list of the proxies' "
+        'addresses (e.g. ["10.0.0.2", "10.1.0.0/16"])'
+    )
+    _expect(isinstance(value, list) and value, message)
+    for item in value:
+        _expect(isinstance(item, str), message)
+        try:
+            ipaddress.ip_network(item.strip(), strict=False)
+        except ValueError:
+            raise ConfigError(message) from None
+    return tuple(item.strip() for item in value)
 
 
 _SCHEDULE_COUNTS = ("fail_after", "disable_after", "silent_after", "workers")

@@ -23,14 +23,17 @@ from syndiwatch.report import iso
 from syndiwatch.web import views
 from syndiwatch.web.openapi import OPENAPI
 from syndiwatch.web.pages import MAX_NOTE, path_id
+from syndiwatch.web.ratelimit import retry_after_header
 from syndiwatch.web.security import (
     CSRF_HEADER,
     FAILED_TOKEN_DELAY_S,
     bearer_token,
+    check_token,
     clean_name,
+    clean_note,
     csrf_ok,
     signed_in_as,
-    token_matches,
+    token_wait,
 )
 
 MAX_BODY = 16_384
@@ -183,7 +186,12 @@ async def _review_body(request: Request) -> tuple[str, str | None, str]:
     bearer = bearer_token(request)
     user = signed_in_as(request)
     if bearer is not None:
-        if not token_matches(request, bearer):
+        if (wait := token_wait(request)) > 0:
+            retry = retry_after_header(wait)
+            raise HTTPException(
+                429, f"too many wrong tokens: retry in {retry} s", {"Retry-After": retry}
+            )
+        if not check_token(request, bearer):
             await asyncio.sleep(FAILED_TOKEN_DELAY_S)
             raise HTTPException(401, "wrong bearer token")
     elif user is None or not csrf_ok(request, request.headers.get(CSRF_HEADER)):
@@ -205,7 +213,7 @@ async def _review_body(request: Request) -> tuple[str, str | None, str]:
     if by is not None and not isinstance(by, str):
         raise HTTPException(400, "by must be a string")
     reviewer = user or clean_name(by) or "api"
-    return state, (note or "").strip()[:MAX_NOTE] or None, reviewer
+    return state, clean_note(note, MAX_NOTE), reviewer
 
 
 async def review_finding(request: Request) -> Response:

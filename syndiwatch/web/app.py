@@ -8,6 +8,7 @@ records review decisions.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +16,6 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -26,8 +26,13 @@ from syndiwatch.report import iso
 from syndiwatch.web import api, pages
 from syndiwatch.web.alignview import mark_kind
 from syndiwatch.web.cache import PageCache
+from syndiwatch.web.ratelimit import SignInLimiter
 from syndiwatch.web.safety import safe_href, show_text
-from syndiwatch.web.security import SecurityHeadersMiddleware, session_secret
+from syndiwatch.web.security import (
+    SESSION_KEY_NAME,
+    SecurityHeadersMiddleware,
+    session_middleware,
+)
 from syndiwatch.web.views import code_badges
 
 HERE = Path(__file__).parent
@@ -65,16 +70,25 @@ def create_app(
     *,
     token: str | None = None,
     now: Callable[[], datetime] = utcnow,
-    secure_cookies: bool = False,
+    secure_cookies: bool | None = None,
     cache_pages: bool = True,
     allowed_hosts: Sequence[str] | None = None,
+    session_key: str | None = None,
+    sign_in_limiter: SignInLimiter | None = None,
 ) -> Starlette:
     """Build the review desk over `store`. Without `token` the desk is read-only.
 
     `cache_pages` keeps rendered pages for readers who are not signed in until
     the database changes (syndiwatch.web.cache). `allowed_hosts` refuses other
-    Host headers (DNS rebinding of a desk that listens on loopback).
+    Host headers (DNS rebinding). `secure_cookies` None marks the session cookie
+    `Secure` on https requests only. Sessions are signed with `session_key`, by
+    default the database's random key (made on first use); a read-only desk,
+    which signs nobody in, uses a key of its own.
     """
+    if session_key is None:
+        session_key = (
+            store.secret_key(SESSION_KEY_NAME, now=now()) if token else secrets.token_urlsafe(32)
+        )
     routes = [
         *pages.ROUTES,
         *api.ROUTES,
@@ -84,14 +98,7 @@ def create_app(
     middleware = [
         Middleware(SecurityHeadersMiddleware),
         Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts or ["*"])),
-        Middleware(
-            SessionMiddleware,
-            secret_key=session_secret(token),
-            session_cookie="syndiwatch_desk",
-            same_site="strict",
-            https_only=secure_cookies,
-            max_age=12 * 3600,
-        ),
+        session_middleware(session_key, secure_cookies),
     ]
     app = Starlette(
         routes=routes,
@@ -100,6 +107,8 @@ def create_app(
     )
     app.state.store = store
     app.state.token = token or None
+    app.state.session_key = session_key
+    app.state.sign_in_limiter = sign_in_limiter or SignInLimiter()
     app.state.now = now
     app.state.templates = Jinja2Templates(env=make_environment())
     app.state.page_cache = PageCache() if cache_pages else None

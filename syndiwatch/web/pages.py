@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
@@ -17,7 +18,7 @@ from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from storage.errors import StorageError, UnknownRecord
@@ -25,16 +26,20 @@ from storage.records import CopyPage, CopyQuery, StoryRecord
 from syndiwatch.report import render_csv, render_json
 from syndiwatch.web import views
 from syndiwatch.web.cache import cached_fragment, cached_page
+from syndiwatch.web.ratelimit import retry_after_header
 from syndiwatch.web.security import (
     CSRF_FIELD,
     FAILED_TOKEN_DELAY_S,
+    SECURITY_HEADERS,
+    check_token,
     clean_name,
+    clean_note,
     csrf_ok,
     csrf_token,
     sign_in,
     sign_out,
     signed_in_as,
-    token_matches,
+    token_wait,
 )
 
 log = logging.getLogger(__name__)
@@ -90,7 +95,7 @@ async def story_page(request: Request) -> Response:
         template = request.app.state.templates.get_template("_story_table.html")
         return str(template.render(story_table_context(story, query, page)))
 
-    table_html = Markup(await cached_fragment(request, table))
+    table_html = Markup(await cached_fragment(request, table, views.COPY_QUERY_PARAMS))
     return render(request, "story.html", {"story": story, "table_html": table_html})
 
 
@@ -162,8 +167,7 @@ async def _review_form(request: Request) -> tuple[str, str | None, str]:
     state = str(form.get("state") or "")
     if state not in views.REVIEW_STATES:
         raise HTTPException(400, f"state must be one of {', '.join(views.REVIEW_STATES)}")
-    note = str(form.get("note") or "").strip()[:MAX_NOTE] or None
-    return state, note, user
+    return state, clean_note(str(form.get("note") or ""), MAX_NOTE), user
 
 
 async def review_finding(request: Request) -> Response:
@@ -198,10 +202,16 @@ async def login_page(request: Request) -> Response:
         return render(request, "login.html", {"error": None})
     if not request.app.state.token:
         raise HTTPException(403, "The desk is read-only: no web token is configured.")
+    if (wait := token_wait(request)) > 0:
+        retry = retry_after_header(wait)
+        error = f"Too many wrong tokens: try again in {retry} seconds."
+        response = render(request, "login.html", {"error": error}, status=429)
+        response.headers["Retry-After"] = retry
+        return response
     form = await request.form(max_files=0, max_fields=10)
     if not csrf_ok(request, str(form.get(CSRF_FIELD) or "")):
         raise HTTPException(403, "The form expired or came from another site; reload the page.")
-    if not token_matches(request, str(form.get("token") or "")):
+    if not check_token(request, str(form.get("token") or "")):
         await asyncio.sleep(FAILED_TOKEN_DELAY_S)
         return render(request, "login.html", {"error": "That token is not right."}, status=403)
     sign_in(request, clean_name(str(form.get("name") or "")) or "reviewer")
@@ -217,14 +227,36 @@ async def logout(request: Request) -> Response:
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
-    """Errors as a page (or JSON under /api/): status and one line."""
-    status = exc.status_code if isinstance(exc, HTTPException) else 503
-    detail = exc.detail if isinstance(exc, HTTPException) else f"Database unavailable: {exc}"
-    if status >= 500:
-        log.error("%s %s: %s", request.method, request.url.path, detail)
+    """Errors as a page (or JSON under /api/): status and one line.
+
+    An HTTPException's line is ours; any other error (a database that failed,
+    a bug) is logged with a reference and shown only as that reference, never
+    with its text, which can name the database, its host or the query.
+    """
+    headers: dict[str, str] = {}
+    if isinstance(exc, HTTPException):
+        status, detail = exc.status_code, str(exc.detail)
+        headers.update(exc.headers or {})
+    else:
+        ref = secrets.token_hex(6)
+        status = 503 if isinstance(exc, StorageError) else 500
+        what = "cannot use its database" if status == 503 else "failed on this request"
+        detail = f"The desk {what} (error {ref}; the desk's log has the details)."
+        log.error(
+            "error %s: %s %s: %s", ref, request.method, request.url.path, exc,
+            exc_info=(type(exc), exc, exc.__traceback__) if status == 500 else None,
+        )  # fmt: skip
+        headers["X-Request-Id"] = ref
+    if status == 500:  # outside the middleware: no session, no security headers yet
+        headers.update(SECURITY_HEADERS)
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": detail}, status_code=status, headers=headers)
+        return PlainTextResponse(detail, status_code=status, headers=headers)
     if request.url.path.startswith("/api/"):
-        return JSONResponse({"error": detail}, status_code=status)
-    return render(request, "error.html", {"status": status, "message": detail}, status=status)
+        return JSONResponse({"error": detail}, status_code=status, headers=headers)
+    response = render(request, "error.html", {"status": status, "message": detail}, status=status)
+    response.headers.update(headers)
+    return response
 
 
 async def favicon(request: Request) -> Response:
@@ -232,15 +264,19 @@ async def favicon(request: Request) -> Response:
 
 
 ROUTES = [
-    Route("/", cached_page(stories_page), methods=["GET"]),
+    Route("/", cached_page("q")(stories_page), methods=["GET"]),
     Route("/favicon.ico", favicon, methods=["GET"]),
-    Route("/stories/{ref}", cached_page(story_page), methods=["GET"]),
+    Route("/stories/{ref}", cached_page(*views.COPY_QUERY_PARAMS)(story_page), methods=["GET"]),
     Route("/stories/{ref}/export.{fmt:str}", story_export, methods=["GET"]),
-    Route("/copies/{copy_id}", cached_page(copy_page), methods=["GET"]),
+    Route("/copies/{copy_id}", cached_page()(copy_page), methods=["GET"]),
     Route("/copies/{copy_id}/review", review_copy, methods=["POST"]),
     Route("/findings/{finding_id}/review", review_finding, methods=["POST"]),
     Route("/runs", runs_page, methods=["GET"]),
     Route("/login", login_page, methods=["GET", "POST"]),
     Route("/logout", logout, methods=["POST"]),
 ]
-EXCEPTION_HANDLERS: dict[Any, Any] = {HTTPException: http_error, StorageError: http_error}
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    HTTPException: http_error,
+    StorageError: http_error,
+    Exception: http_error,  # Starlette's server-error handler: the last resort
+}

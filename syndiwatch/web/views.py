@@ -52,6 +52,11 @@ class BadQuery(ValueError):
     """A query parameter has a value the desk does not accept (message is one line)."""
 
 
+# Every query parameter parse_copy_query reads (the page cache keys on these only).
+COPY_QUERY_PARAMS = ("severity", "code", "domain", "review", "status", "sort", "dir", "page",
+                     "per_page")  # fmt: skip
+
+
 def parse_copy_query(params: Mapping[str, str]) -> CopyQuery:
     """Read severity, code, domain, review, status, sort, dir, page, per_page."""
     q = CopyQuery(

@@ -22,7 +22,7 @@ from storage import Store
 from syndiwatch.demo.server import DemoSites
 
 T0 = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
-TOKEN = "desk-test-token"
+TOKEN = "desk-test-token-0123456789"
 HOSTILE_URL = "https://hostile.example/a/1"
 NUMBER_SITE = "coastal"
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 from deskdata import DeskData
+from served import STRONG_TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
 ADDRESS = re.compile(r"Review desk on (http://127\.0\.0\.1:\d+/)")
@@ -73,7 +74,8 @@ def test_serve_runs_the_desk_until_ctrl_c(desk: DeskData) -> None:
 
 def test_serve_with_token_from_the_environment(desk: DeskData) -> None:
     proc = _start(
-        ["--database", desk.url, "serve", "--port", "0"], env={"SYNDIWATCH_WEB_TOKEN": "t0k"}
+        ["--database", desk.url, "serve", "--port", "0"],
+        env={"SYNDIWATCH_WEB_TOKEN": STRONG_TOKEN},
     )
     address, lines = _address(proc, 30)
     assert "sign in" in "".join(lines)
