@@ -31,6 +31,7 @@ _PROBE_CHARS = 40
 _PROBE_STEP = 150
 _HIDDEN_BODY_WORDS = 30
 _SPACE = re.compile(r"\s+")
+_SIMPLE_SELECTOR = re.compile(r"^([a-z][a-z0-9]*)?((?:[.#][\w-]+)*)$", re.IGNORECASE)
 _NAIVE_MIN_WORDS = 8
 # A same-class container joins the body only when it reads like body text: at least
 # three sentence-length paragraphs (a teaser box has one or two; tuned on the benchmark).
@@ -149,15 +150,16 @@ def extract_paragraphs(
     jsonld_body: str | None,
     title: str = "",
     *,
-    paywalled: bool = False,
+    paywalled: tuple[str, ...] = (),
     provenance: dict[str, str] | None = None,
 ) -> list[str]:
     """Return the body paragraphs of the page, without boilerplate and credit lines.
 
     What a reader sees decides: a JSON-LD articleBody longer than the extracted text is
     read only when its text is on the page too (the extractor missed some), when the page
-    shows no body (rendered by script) or declares a paywall (`paywalled`); provenance
-    then says "body": "jsonld".
+    shows no body (rendered by script) or a declared paywall (`paywalled`, the selectors
+    paywall_selectors returns) keeps its parts out of the markup; provenance then says
+    "body": "jsonld".
     """
     paragraphs = extract_with_trafilatura(tree, url)
     if jsonld_body:
@@ -169,22 +171,53 @@ def extract_paragraphs(
     return _strip_trailing(_strip_leading_teasers(_filter_paragraphs(paragraphs, title)))
 
 
-def declares_paywall(jsonld: Mapping[str, Any]) -> bool:
-    """Tell whether the page's JSON-LD marks its text as not free (isAccessibleForFree)."""
+def paywall_selectors(jsonld: Mapping[str, Any]) -> tuple[str, ...]:
+    """Return the CSS selectors of the parts the JSON-LD marks as not free (isAccessibleForFree
+    false; "" for the whole page), or () when it declares no paywall."""
     parts = jsonld.get("hasPart")
     found = [jsonld, *(p for p in (parts if isinstance(parts, list) else [parts]) if p)]
-    return any(
-        isinstance(part, Mapping)
-        and str(part.get("isAccessibleForFree", "")).strip().casefold() == "false"
+    return tuple(
+        str(part.get("cssSelector") or "")
         for part in found
+        if isinstance(part, Mapping)
+        and str(part.get("isAccessibleForFree", "")).strip().casefold() == "false"
     )
+
+
+def _paywall_hides(tree: HtmlElement, selectors: tuple[str, ...]) -> bool:
+    """Tell whether a declared paywall hides the text: its parts are not in the page or hold
+    almost no words (a page serving them whole hides nothing from a reader of its markup)."""
+    for selector in selectors:
+        for part in selector.split(","):
+            xpath = _selector_xpath(part.strip())
+            if xpath is None:
+                return True  # a selector we do not read: trust the declaration
+            words = sum(len(el.text_content().split()) for el in tree.xpath(xpath))
+            if words >= _HIDDEN_BODY_WORDS:
+                return False
+    return bool(selectors)
+
+
+def _selector_xpath(selector: str) -> str | None:
+    """Translate a simple CSS selector (tag, .class, #id) to XPath; None for any other."""
+    match = _SIMPLE_SELECTOR.match(selector)
+    if match is None or not selector:
+        return None
+    tag, rest = match.group(1) or "*", match.group(2)
+    tests = [
+        f"contains(concat(' ', normalize-space(@class), ' '), ' {name[1:]} ')"
+        if name.startswith(".")
+        else f"@id='{name[1:]}'"
+        for name in re.findall(r"[.#][\w-]+", rest)
+    ]
+    return f"//{tag}" + "".join(f"[{t}]" for t in tests)
 
 
 def _prefer_jsonld(
     tree: HtmlElement,
     paragraphs: list[str],
     jsonld_body: str,
-    paywalled: bool,
+    paywalled: tuple[str, ...],
     provenance: dict[str, str] | None,
 ) -> list[str]:
     from_jsonld = _split_article_body(jsonld_body)
@@ -195,7 +228,7 @@ def _prefer_jsonld(
     elif _word_count(from_jsonld) <= _JSONLD_PREFERENCE * _word_count(paragraphs):
         return paragraphs
     else:
-        hidden = paywalled or _word_count(paragraphs) < _HIDDEN_BODY_WORDS
+        hidden = _word_count(paragraphs) < _HIDDEN_BODY_WORDS or _paywall_hides(tree, paywalled)
         if not hidden and _visible_share(tree, from_jsonld) < _MIN_VISIBLE_SHARE:
             return paragraphs  # the page shows less than its JSON-LD: a reader sees a cut text
     if hidden and provenance is not None:

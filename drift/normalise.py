@@ -21,10 +21,10 @@ from lxml.html import HtmlElement
 
 from drift.blocks import mark_paragraphs
 from drift.body import (
-    declares_paywall,
     element_text,
     extract_paragraphs,
     locate_article_region,
+    paywall_selectors,
 )
 from drift.credits import find_captions, find_credit_lines, find_dateline_agency
 from drift.decode import decode_html
@@ -143,7 +143,7 @@ def _normalise(data: bytes, url: str, headers: Mapping[str, str] | None) -> Arti
         url,
         first_str(jsonld, "articleBody"),
         title,
-        paywalled=declares_paywall(jsonld),
+        paywalled=paywall_selectors(jsonld),
         provenance=provenance,
     )
     article = _article_soup(tree, paragraphs)

@@ -268,6 +268,19 @@ def test_jsonld_read_when_the_markup_hides_the_text() -> None:
     assert "body" not in free.provenance
 
 
+def test_declared_paywall_whose_part_is_served_hides_nothing() -> None:
+    full = "\n".join(PARAS)
+    part = ',"hasPart":{"@type":"WebPageElement","isAccessibleForFree":"False",'
+    part += '"cssSelector":".paid-content"}'
+    shown = "<article><div class='paid-content'>" + "".join(f"<p>{t}</p>" for t in PARAS[:2])
+    cut = normalise(page(shown + "</div></article>", _jsonld(full, part)), "https://copy/b")
+    assert cut.paragraphs == PARAS[:2]  # a cut copy keeping the original's paywall markup
+    teaser = f"<article><p>{PARAS[0]}</p><div class='paid-content'></div></article>"
+    walled = normalise(page(teaser, _jsonld(full, part)), "https://origin.example/a")
+    assert walled.paragraphs == PARAS
+    assert walled.provenance["body"] == "jsonld"
+
+
 TRAILING = (
     "Jane Doe is a reporter covering health and science for The Harbor Courier.",
     "With files from The Canadian Press",
