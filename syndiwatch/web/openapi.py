@@ -40,12 +40,14 @@ def _json(ref: str, description: str = "OK") -> dict[str, Any]:
 _ERRORS = {
     "400": _json("Error", "A parameter or the body is not acceptable"),
     "404": _json("Error", "No such record"),
+    "503": _json("Error", "The database failed; the error names a reference in the desk's log"),
 }
 _WRITE_ERRORS = {
     **_ERRORS,
     "401": _json("Error", "No or wrong credentials"),
     "403": _json("Error", "The desk is read-only (no token configured)"),
     "413": _json("Error", "Body too large"),
+    "429": _json("Error", "Too many wrong tokens; Retry-After says when to try again"),
 }
 _STORY_REF = _path("ref", {"type": "string", "pattern": "^(s_)?[0-9]+$"})
 _ID = {"type": "integer", "minimum": 1}
