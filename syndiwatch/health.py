@@ -19,6 +19,7 @@ from syndiwatch.scheduling import source_backoff
 
 BLOCKED_STATUSES = frozenset({401, 403, 429})
 _BLOCKED_TEXT = re.compile(r"\bHTTP (?:401|403|429)\b|too many requests|forbidden", re.I)
+_TIMEOUT_TEXT = re.compile(r"timed out|did not finish within|no answer within")
 # Markers of interstitial bot checks (Cloudflare, Akamai, DataDome, hCaptcha/reCAPTCHA pages).
 _CHALLENGE = re.compile(
     rb"cf-chl-|challenge-platform|just a moment\.\.\.|attention required!|captcha-delivery|"
@@ -45,7 +46,7 @@ def error_kind(error: str, fetch_kind: str | None = None) -> str:
     """`blocked`, `timeout` or `error` for an error line (and a FetchedPage error_kind)."""
     if fetch_kind == "blocked" or _BLOCKED_TEXT.search(error):
         return "blocked"
-    if fetch_kind == "timeout" or "timed out" in error or "did not finish within" in error:
+    if fetch_kind == "timeout" or _TIMEOUT_TEXT.search(error):
         return "timeout"
     return "error"
 

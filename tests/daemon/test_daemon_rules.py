@@ -128,6 +128,7 @@ def test_a_missed_run_is_a_problem_for_a_day_then_history(t0: datetime) -> None:
         ("HTTP 429 Too Many Requests", "blocked"),
         ("crawl did not finish within 10 s; the crawl process was killed", "timeout"),
         ("timed out after 30 s", "timeout"),
+        ("no answer within 95 s", "timeout"),  # the host of a page never answered
         ("HTTP 500 Internal Server Error", "error"),
         ("DNS lookup failed for nowhere.example", "error"),
     ],
