@@ -74,12 +74,23 @@ _CREDIT_XPATH = (
 # Cheap tests first (a class at all; a text node starting with B, b, P or V), and "By …"
 # only on a text node's first 120 characters: these walks cost more than the soups.
 _FIRST_LETTER = "substring(normalize-space(substring(., 1, 120)), 1, 1)"
+# A byline in a menu or in another story's teaser ("related", "most read") is not this
+# article's: without this, a copy without a byline reads the next teaser's author.
+_NOT_TEASER = (
+    "[not(ancestor::nav or ancestor::aside or ancestor::*[@class and ("
+    + " or ".join(
+        f"contains(@class,'{w}')"
+        for w in ("teaser", "related", "recommend", "sidebar", "most-read", "popular", "more-")
+    )
+    + ")])]"
+)
 _PEOPLE_XPATHS = {
     MARKUP: (
         "//body//*[@itemprop='author' or @rel='author' or (@class and (contains(@class,'byline')"
         " or contains(@class,'autor') or contains(@class,'signature') or (contains(@class,"
         "'author') and (contains(@class,'author-name') or contains(@class,'article-author')"
         " or contains(@class,'post-author') or contains(concat(' ',@class,' '),' author ')))))]"
+        + _NOT_TEASER
     ),
     # Each element with a byline-like text node, and its block when small (the names may
     # sit in the next element: "<span>von</span> <span>Name</span>").
@@ -91,7 +102,8 @@ _PEOPLE_XPATHS = {
                 f"starts-with(concat(normalize-space(substring(., 1, 120)), ' '), '{s}')"
                 for s in BYLINE_STARTS
             ),
-        ),
+        )
+        + _NOT_TEASER,
         " or ".join(f"self::{t}" for t in sorted(BLOCK_TAGS)),
     ),
     MICRODATA: "//*[@itemprop='publisher']//*[@itemprop='name']",

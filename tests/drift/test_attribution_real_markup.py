@@ -442,3 +442,21 @@ def test_prose_starting_with_by_is_no_byline() -> None:
     article = normalise(page(BODY + f"<p>{prose}</p>"), ORIGINAL_URL)
     assert prose in article.paragraphs
     assert article.authors == ("Jane Doe",)
+
+
+@pytest.mark.parametrize(
+    "teaser",
+    [
+        '<div class="teaser"><a href="/b">Other story</a>'
+        '<div class="teaser__byline byline">von <a rel="author" href="/a/sk">Stefan Kaufmann'
+        "</a></div></div>",
+        '<section class="related-articles"><div class="authors">Von Anna Sleegers</div>'
+        '<a href="/c">Another story</a></section>',
+    ],
+)
+def test_teaser_byline_is_not_the_copys_author(teaser: str) -> None:
+    copy = page(BODY + teaser, byline="", site="Daily Buzz", canonical=ORIGINAL_URL)
+    assert normalise(copy, COPY_URL).authors == ()
+    found = codes(copy)
+    assert "attribution.byline_missing" in found
+    assert "attribution.byline_replaced" not in found
