@@ -30,6 +30,9 @@ _MIN_VISIBLE_SHARE = 0.9
 _PROBE_CHARS = 40
 _PROBE_STEP = 150
 _HIDDEN_BODY_WORDS = 30
+# Behind a declared paywall a page shows a teaser, a fraction of its articleBody; a copy cut
+# after 40 % (bench/metamorphic.py's truncation) that kept the paywall markup shows more.
+_TEASER_SHARE = 0.3
 _SPACE = re.compile(r"\s+")
 _SIMPLE_SELECTOR = re.compile(r"^([a-z][a-z0-9]*)?((?:[.#][\w-]+)*)$", re.IGNORECASE)
 _NAIVE_MIN_WORDS = 8
@@ -228,7 +231,10 @@ def _prefer_jsonld(
     elif _word_count(from_jsonld) <= _JSONLD_PREFERENCE * _word_count(paragraphs):
         return paragraphs
     else:
-        hidden = _word_count(paragraphs) < _HIDDEN_BODY_WORDS or _paywall_hides(tree, paywalled)
+        shown = _word_count(paragraphs)
+        hidden = shown < _HIDDEN_BODY_WORDS or (
+            shown < _TEASER_SHARE * _word_count(from_jsonld) and _paywall_hides(tree, paywalled)
+        )
         if not hidden and _visible_share(tree, from_jsonld) < _MIN_VISIBLE_SHARE:
             return paragraphs  # the page shows less than its JSON-LD: a reader sees a cut text
     if hidden and provenance is not None:

@@ -263,6 +263,9 @@ def test_jsonld_read_when_the_markup_hides_the_text() -> None:
     walled = normalise(page(teaser, _jsonld(full, paywall)), "https://n.example/a")
     assert walled.paragraphs == PARAS
     assert walled.provenance["body"] == "jsonld"
+    two = "<article>" + "".join(f"<p>{t}</p>" for t in PARAS[:2]) + "</article>"
+    cut = normalise(page(two, _jsonld(full, paywall)), "https://copy.example/b")
+    assert cut.paragraphs == PARAS[:2]  # more than a teaser: a copy cut after 40 %
     free = normalise(page(teaser, _jsonld(full, ',"isAccessibleForFree":true')), "https://n/a")
     assert len(free.paragraphs) == 1
     assert "body" not in free.provenance
