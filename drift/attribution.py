@@ -227,12 +227,16 @@ def _find_byline_findings(original: Article, copy: Article) -> list[Finding]:
     own = outlet_names(copy.publisher) | site_names(copy.url)
     # Only a plausible person replaces an author: a placeholder ("admin", the copy's own
     # site name), an outlet or junk names nobody, so the author is missing instead.
+    # Someone the original itself names (a photographer, a person in the story) is no
+    # impostor: an author reader that falls back to them on a copy proves nothing.
+    named_by_original = _copy_naming_texts(original)
     impostors = [
         c
         for c in copy.authors
         if is_person_name(c, own)
         and not any(same_person(c, a) for a in original.authors)
         and not parties.found_in([c])
+        and not person_named_in(c, named_by_original)
     ]
     if impostors:
         return [_replaced_finding(missing, impostor) for impostor in impostors]

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 import tldextract
 
+from drift.patterns import canonical_wire_service, find_wire_services
+
 # Offline extractor: the public-suffix snapshot bundled with tldextract, no fetch, no cache.
 _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
@@ -59,6 +61,13 @@ ORGANISATION_WORDS: frozenset[str] = frozenset(
     | {"committee", "office", "department", "club", "bureau", "images", "photos", "pictures"}
     | {"wire", "newswire", "channel", "broadcasting", "diario", "giornale", "krant", "avis"}
     | {"newspaper", "newsroom", "review", "weekly", "observer", "reporter", "editorial"}
+)
+# Words no person's name holds: page furniture read as a byline ("Privacy Policy").
+NOT_NAME_WORDS: frozenset[str] = frozenset(
+    {"policy", "privacy", "cookie", "cookies", "statement", "terms", "conditions", "agreement"}
+    | {"notice", "rights", "reserved", "subscribe", "subscription", "newsletter", "contact"}
+    | {"advertising", "advertise", "imprint", "impressum", "datenschutz", "settings", "login"}
+    | {"account", "sitemap", "archive", "home", "menu", "search", "share", "comments"}
 )
 # Scripts written without spaces between words: a one-token name is a whole name there.
 _UNSPACED_SCRIPTS = ("CJK", "HANGUL", "HIRAGANA", "KATAKANA", "THAI")
@@ -259,8 +268,6 @@ def _script_unspaced(ch: str) -> bool:
 
 def is_organisation_name(name: str) -> bool:
     """Tell whether a byline names an outlet, agency or body rather than a person."""
-    from drift.patterns import canonical_wire_service, find_wire_services
-
     text = clean_author(name)
     if canonical_wire_service(text) or _DOMAIN.search(text):
         return True
@@ -294,6 +301,9 @@ def author_kind(name: str, own: NameSet = NameSet()) -> str:
     folded = fold(text)
     if not folded:
         return "junk"
+    # An agency first: "dpa" is no user name.
+    if canonical_wire_service(text):
+        return "organisation"
     if is_generic_author(raw) or is_generic_author(text):
         return "placeholder"
     if own and _names_own_site(text, folded, own):
@@ -303,6 +313,8 @@ def author_kind(name: str, own: NameSet = NameSet()) -> str:
     if is_organisation_name(text):
         return "organisation"
     if _NOT_NAME_CHAR.search(text) or text.count(",") > 1:
+        return "junk"
+    if any(w in NOT_NAME_WORDS for w in folded.split()):
         return "junk"
     return "person" if _person_shaped(text.replace(",", " ")) else "junk"
 

@@ -74,10 +74,11 @@ _CREDIT_XPATH = (
 # Cheap tests first (a class at all; a text node starting with B, b, P or V), and "By …"
 # only on a text node's first 120 characters: these walks cost more than the soups.
 _FIRST_LETTER = "substring(normalize-space(substring(., 1, 120)), 1, 1)"
-# A byline in a menu or in another story's teaser ("related", "most read") is not this
-# article's: without this, a copy without a byline reads the next teaser's author.
+# A byline in a menu, the page footer or another story's teaser ("related", "most read")
+# is not this article's: without this, a copy without a byline reads the next teaser's.
 _NOT_TEASER = (
-    "[not(ancestor::nav or ancestor::aside or ancestor::*[@class and ("
+    "[not(ancestor::nav or ancestor::aside or ancestor::footer[not(ancestor::article)]"
+    " or ancestor::*[@class and ("
     + " or ".join(
         f"contains(@class,'{w}')"
         for w in ("teaser", "related", "recommend", "sidebar", "most-read", "popular", "more-")

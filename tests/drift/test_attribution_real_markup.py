@@ -460,3 +460,25 @@ def test_teaser_byline_is_not_the_copys_author(teaser: str) -> None:
     found = codes(copy)
     assert "attribution.byline_missing" in found
     assert "attribution.byline_replaced" not in found
+
+
+def test_page_footer_by_line_is_no_author() -> None:
+    footer = (
+        "<footer><p>Use of this site is governed by <a href='/p'>Privacy Policy</a></p>"
+        "<p>by Harbour Media Group</p></footer>"
+    )
+    copy = page(BODY, byline="", site="Daily Buzz").replace(
+        b"</body>", footer.encode() + b"</body>"
+    )
+    assert normalise(copy, COPY_URL).authors == ()
+    assert "attribution.byline_replaced" not in codes(copy)
+
+
+def test_person_the_original_names_is_no_impostor() -> None:
+    # The original credits its photographer; a copy whose reader falls back to that name.
+    block = MEDIA_SHAPES["figure-span-credit"].format(cap=CAPTION, credit="Petra Lerch")
+    original = normalise(media_page(block), ORIGINAL_URL)
+    copy = normalise(media_page(block, byline='<p class="byline">By Petra Lerch</p>'), COPY_URL)
+    found = [f.code for f in find_attribution_findings(original, copy)]
+    assert "attribution.byline_replaced" not in found
+    assert "attribution.byline_missing" in found
