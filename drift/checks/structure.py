@@ -28,6 +28,8 @@ BOILERPLATE = re.compile(
 # A line of this many words or fewer without an end mark is a label, not a passage.
 LABEL_MAX_WORDS = 4
 LABEL_MAX_CHARS = 60
+# A kept line of this many words or fewer without an end mark is a crosshead.
+HEADING_MAX_WORDS = 12
 _SITE_SEP = re.compile(r"\s*:\s+|\s+[|\-–—·•»]\s+")
 _TITLE_STOP = frozenset(
     str.split("""a an the of to in on at for and or is are was were by with as""")
@@ -43,6 +45,14 @@ def is_boilerplate(text: str) -> bool:
     if len(stripped) > LABEL_MAX_CHARS or re.search(r"[.!?。！？]$", stripped):
         return False
     return len(words(stripped)) <= LABEL_MAX_WORDS
+
+
+def is_heading(text: str) -> bool:
+    """A crosshead or label: a short line that does not end as a sentence does."""
+    stripped = text.strip().rstrip('"”’»«“)')  # “A Regret I Will Carry” is a crosshead
+    if not stripped or re.search(r"[.!?:;,。！？]$", stripped):
+        return False
+    return len(words(stripped)) <= HEADING_MAX_WORDS
 
 
 def find_headline_change(original: str, copy: str) -> list[Finding]:
@@ -69,18 +79,36 @@ def find_cuts(alignment: Alignment) -> list[Finding]:
     """content.truncated (a trailing run) and content.passage_dropped (any other run)."""
     originals = _original_sentences(alignment)
     kept = {p.original.start for p in alignment.pairs if p.original and p.op != "dropped"}
+    # A kept crosshead ("Sales grow by 110%") between dropped sentences does not mean
+    # the copy goes on, nor does a pull quote (words the body says again) or a sentence
+    # the copy printed before the ones preceding it: only kept prose, in order, ends a run.
+    where: dict[int, int] = {}
+    for p in alignment.pairs:
+        if p.original and p.copy and p.op != "dropped":
+            where[p.original.start] = min(where.get(p.original.start, p.copy.start), p.copy.start)
+    prose: set[int] = set()
+    furthest = -1
+    everything = " ".join(" ".join(words(s.text)) for s in originals)
+    for s in originals:
+        if s.start not in kept or is_heading(s.text) or where.get(s.start, furthest) < furthest:
+            continue
+        said = " ".join(words(s.text))
+        if len(said) > 40 and everything.count(said) > 1:
+            continue  # a pull quote repeating words of the body
+        prose.add(s.start)
+        furthest = where.get(s.start, furthest)
     runs: list[list[Sentence]] = [[]]
     for s in originals:
-        if s.start in kept:
+        if s.start in prose:
             runs.append([])
-        elif not is_boilerplate(s.text):
+        elif s.start not in kept and not is_boilerplate(s.text):
             runs[-1].append(s)
     runs = [r for r in runs if r]
-    if not runs or not kept:
+    if not runs or not prose:
         return []
     findings = []
     for run in runs:
-        trailing = all(s.start not in kept for s in originals if s.start >= run[0].start)
+        trailing = all(s.start not in prose for s in originals if s.start >= run[0].start)
         code = "content.truncated" if trailing else "content.passage_dropped"
         findings.append(_cut_finding(code, run, alignment))
     return findings

@@ -284,3 +284,34 @@ def test_removed_attribution_takes_the_number_inside_it_along() -> None:
     text = "Halting it would cause only a small dip in output, according to a 2017 analysis."
     copy = "Halting it would cause only a small dip in output."
     assert _codes([*BODY, text], [*BODY, copy]) == Counter({"content.hedge_removed": 1})
+
+
+STORY = [
+    "Floods forced 2,800 people from their homes on Tuesday, state media reported.",
+    "The river rose 3.5 metres overnight and kept rising through the morning hours.",
+    "Rescue teams searched the lower valley for missing residents during the night.",
+    "Residents were told to avoid the riverbanks until the water level drops again.",
+    "Insurers expect claims to run into the hundreds of millions over the coming months.",
+    "“We lost everything in one night and nobody warned us,” said one farmer near the dam.",
+    "Engineers will inspect the dam on Friday before any of the families may return home.",
+    "The regional government promised emergency funds for every household that was hit.",
+]
+
+
+def test_truncated_copy_keeping_a_crosshead_of_the_cut_part_is_truncated_only() -> None:
+    original = [*STORY[:4], "Insurers brace for claims", *STORY[4:]]
+    copy = [*STORY[:3], "Insurers brace for claims"]  # the cut left the subheading
+    assert _codes(original, copy) == Counter({"content.truncated": 1})
+
+
+def test_truncated_copy_keeping_a_pull_quote_is_truncated_only() -> None:
+    pull = "“We lost everything in one night and nobody warned us.”"
+    original = [*STORY[:5], pull, *STORY[5:]]  # the pull quote repeats STORY[5]'s words
+    copy = [*STORY[:3], pull]  # cut after three paragraphs; the pull quote stayed
+    assert _codes(original, copy) == Counter({"content.truncated": 1})
+
+
+def test_dropped_middle_paragraph_next_to_a_crosshead_is_one_passage_dropped() -> None:
+    original = [*STORY[:4], "Insurers brace for claims", *STORY[4:]]
+    copy = [p for p in original if p != STORY[4]]
+    assert _codes(original, copy) == Counter({"content.passage_dropped": 1})
