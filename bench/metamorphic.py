@@ -979,6 +979,12 @@ def drop_keys(data: Any, drop: Callable[[str, Any], bool]) -> Any:
 
 
 _BODY_KEYS = frozenset({"articleBody", "description", "text", "abstract"})
+# An author that is the site's name ("kicker") must not rewrite the page's own URLs.
+_URL_ATTRS = frozenset({"href", "src", "srcset", "action", "data-src", "data-srcset", "poster"})
+
+
+def _is_url(value: str) -> bool:
+    return value.strip().lower().startswith(("http://", "https://", "//", "/"))
 
 
 def replace_authors(page: Page, root: HtmlElement, names: Sequence[str]) -> str:
@@ -1012,13 +1018,14 @@ def replace_authors(page: Page, root: HtmlElement, names: Sequence[str]) -> str:
         if not isinstance(el.tag, str):
             continue
         for attr, value in el.attrib.items():
-            el.set(attr, sub(value) or "")
+            if attr not in _URL_ATTRS and not _is_url(value):
+                el.set(attr, sub(value) or "")
         if el in protected:
             continue
         if el in ld:
             data = load_jsonld(el)
             if data is not None:
-                new = map_items(data, lambda k, v: v if k in _BODY_KEYS else sub(v))
+                new = map_items(data, lambda k, v: v if k in _BODY_KEYS or _is_url(v) else sub(v))
                 if new != data:
                     dump_jsonld(el, new)
             continue
