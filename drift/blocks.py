@@ -99,7 +99,9 @@ def mark_paragraphs(root: HtmlElement) -> None:
 def _skipped(el: _Element) -> bool:
     """Tell whether nothing inside `el` is read as paragraphs: a caption, hidden text, a
     furniture box (sign-up, promotion, related stories; small, so never a page wrapper)."""
-    cls, el_id = el.get("class") or "", el.get("id") or ""
+    if not el.attrib:
+        return False  # most elements: no attribute to test
+    cls, el_id, style = el.get("class") or "", el.get("id") or "", el.get("style")
     if (
         "caption" in cls
         or "legend" in cls
@@ -107,19 +109,15 @@ def _skipped(el: _Element) -> bool:
         or el.get("aria-hidden") == "true"
     ):
         return True
-    if HIDDEN_CLASS_RE.search(cls) or HIDDEN_STYLE_RE.search(el.get("style") or ""):
+    if (cls and HIDDEN_CLASS_RE.search(cls)) or (style and HIDDEN_STYLE_RE.search(style)):
         return True
-    if el.tag in _WRAPPERS or not FURNITURE_CLASS_RE.search(f"{cls} {el_id}"):
+    if el.tag in _WRAPPERS or not (cls or el_id) or not FURNITURE_CLASS_RE.search(f"{cls} {el_id}"):
         return False
     return len(el.text_content()) < _MAX_BOX_CHARS
 
 
 def _mark_children(el: _Element, with_blocks: set[_Element]) -> None:
     """Rename the paragraph-like inline-content children of `el`; wrap its own text runs."""
-    if any(c.tag in _CONTROLS and c.get("type") != "hidden" for c in el) and (
-        len(el.text_content()) < _MAX_BOX_CHARS
-    ):
-        return  # a sign-up box: its blurb and disclaimer sit beside a form
     leaves = [
         c
         for c in el
@@ -128,12 +126,17 @@ def _mark_children(el: _Element, with_blocks: set[_Element]) -> None:
         and (c.tag not in _INLINE_HOLDERS or _stands_alone(c))
         and not _skipped(c)
     ]
+    runs = _runs(el, with_blocks) if el.tag in _RENAMED or el.tag in _WRAPPED else []
+    texts = any(members or text.strip() for text, members, _ in runs)
+    if not leaves and not texts:
+        return  # the common case: a container of blocks only
+    if any(c.tag in _CONTROLS and c.get("type") != "hidden" for c in el) and (
+        len(el.text_content()) < _MAX_BOX_CHARS
+    ):
+        return  # a sign-up box: its blurb and disclaimer sit beside a form
     found = [c for c in leaves if _is_paragraph_text(c)]
-    holder = el.tag in _RENAMED or el.tag in _WRAPPED
-    runs = _runs(el, with_blocks) if holder else []
-    own = _sentence_runs(runs)
-    ps = sum(1 for c in el if c.tag == "p" and _is_paragraph_text(c))
-    if len(found) + own + ps < 2:
+    own = _sentence_runs(runs) if texts else 0
+    if len(found) + own + _paragraphs_among(el, 2 - len(found) - own) < 2:
         return
     kinds = {(c.tag, c.get("class")) for c in found}
     for c in leaves:
@@ -141,6 +144,17 @@ def _mark_children(el: _Element, with_blocks: set[_Element]) -> None:
             c.tag = "p"
     if own:
         _rebuild(el, _runs(el, with_blocks))
+
+
+def _paragraphs_among(el: _Element, wanted: int) -> int:
+    """Count `el`'s sentence-like <p> children, stopping once `wanted` are found."""
+    found = 0
+    for c in el:
+        if found >= wanted:
+            break
+        if c.tag == "p" and _is_paragraph_text(c):
+            found += 1
+    return found
 
 
 def _is_paragraph_text(el: _Element) -> bool:
