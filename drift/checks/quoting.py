@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from drift.model import Article
-from drift.quotes import SAME_QUOTE_MIN, Quote, find_paragraph_quotes, same_quote
+from drift.quotes import (
+    SAME_QUOTE_MIN,
+    Quote,
+    find_paragraph_quotes,
+    is_trimmed_from,
+    same_quote,
+)
 from drift.text import words
 
 
@@ -45,7 +51,12 @@ def find_quote_changes(
         if not kept(quote.start, quote.end):
             continue
         best, score = _best(quote, copy_quotes)
-        if best is not None and same_quote(quote.text, best.text):
+        # A paragraph of a quote running over several, dropped or added, is a cut or an
+        # insertion (reported as such), not an alteration: paragraphs compare like pieces
+        # of an ellipsis-trimmed quote.
+        if best is not None and (
+            same_quote(quote.text, best.text) or _paragraphs_kept(quote.text, best.text)
+        ):
             changes.append(QuoteChange(quote, best, altered=False))
             continue
         if best is None or score < SAME_QUOTE_MIN * 100:
@@ -63,6 +74,15 @@ def find_quote_changes(
             continue
         changes.append(QuoteChange(quote, best))
     return changes
+
+
+def _paragraphs_kept(original: str, copy: str) -> bool:
+    """One of a quote running over paragraphs is the other with paragraphs left out."""
+    a, b = original.split("\n\n"), copy.split("\n\n")
+    if len(a) == len(b):
+        return False
+    short, full = (a, b) if len(a) < len(b) else (b, a)
+    return is_trimmed_from(" … ".join(short), " ".join(full))
 
 
 def _best(quote: Quote, candidates: list[Quote]) -> tuple[Quote | None, float]:

@@ -315,3 +315,12 @@ def test_dropped_middle_paragraph_next_to_a_crosshead_is_one_passage_dropped() -
     original = [*STORY[:4], "Insurers brace for claims", *STORY[4:]]
     copy = [p for p in original if p != STORY[4]]
     assert _codes(original, copy) == Counter({"content.passage_dropped": 1})
+
+
+@pytest.mark.parametrize("dropped", [1, 2])  # the quote's first paragraph, a middle one
+def test_dropped_paragraph_of_a_multi_paragraph_quote_is_passage_dropped_only(
+    dropped: int,
+) -> None:
+    original = BODY + LONG_QUOTE
+    copy = [p for p in original if p != LONG_QUOTE[dropped]]
+    assert _codes(original, copy) == Counter({"content.passage_dropped": 1})
