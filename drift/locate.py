@@ -122,6 +122,7 @@ UNREAD_TAGS = ("svg", "template", "picture", "video", "audio", "object")
 # Ancestors some reader tests for (besides a "caption" class and a microdata publisher).
 _TESTED_ANCESTOR_TAGS = frozenset({"html", "body", "figure", "figcaption", "nav", "aside"})
 _NAME = re.compile(r"^[A-Za-z][\w:.-]*$")
+_FURNITURE_BLOCKS = frozenset({"nav", "header", "footer", "aside", "script", "style", "form"})
 
 
 def parse_html(text: str) -> BeautifulSoup:
@@ -209,9 +210,28 @@ def locate_credits(tree: HtmlElement) -> list[HtmlElement]:
     candidates, anywhere in the body."""
     found: list[HtmlElement] = tree.xpath(_CAPTION_XPATH)
     media = [block for block in map(_media_block, found) if block is not None]
-    media += [block for block in map(_image_block, tree.iter(*PICTURE_TAGS)) if block is not None]
+    body = tree.find("body")
+    pictures = [] if body is None else _article_pictures(body)
+    media += [block for block in map(_image_block, pictures) if block is not None]
     blocks: list[HtmlElement] = tree.xpath(_CREDIT_XPATH)
     return found + media + blocks
+
+
+def _article_pictures(body: HtmlElement) -> list[HtmlElement]:
+    """The pictures outside menus, page header and footer (drift.credits skips those too)."""
+    found: list[HtmlElement] = []
+    stack = [body]
+    while stack:  # depth-first, in page order
+        el = stack.pop()
+        for child in reversed(el):
+            tag = child.tag
+            if not isinstance(tag, str) or tag in _FURNITURE_BLOCKS:
+                continue
+            if tag in PICTURE_TAGS:
+                found.append(child)
+            else:
+                stack.append(child)
+    return found
 
 
 def _image_block(img: HtmlElement) -> HtmlElement | None:
