@@ -115,6 +115,7 @@ _HONORIFICS: frozenset[str] = frozenset(
     {"dr", "prof", "mr", "mrs", "ms", "mx", "sir", "dame", "rev", "fr", "mag", "dipl", "ing"}
 )
 _BYLINE_WORD = re.compile(r"^(?:by|von|por|par|di|door|av|af|bởi|de)\s+", re.IGNORECASE)
+_TRAILING_NOTE = re.compile(r"\s*(?:\([^()]*\)|/\s*[^/]{1,30})$")
 _NOT_NAME_CHAR = re.compile(r"[^\w\s.'’‘,\-‐]|[\d_]")
 _DOMAIN = re.compile(r"\w\.(?:[a-z]{2,})(?:\b|$)", re.IGNORECASE)
 
@@ -252,6 +253,7 @@ def _is_username(name: str) -> bool:
 def clean_author(name: str) -> str:
     """Drop what is printed around a name: "By ", titles, a trailing job title ("기자")."""
     text = " ".join(_BYLINE_WORD.sub("", name.strip()).split()).strip(" .,;:|-–—")
+    text = _TRAILING_NOTE.sub("", text).strip(" .,;:|-–—/")  # "Jane Doe (dpa)", "Jane Doe/AP"
     for role in _UNSPACED_ROLES:
         head, sep, _ = text.partition(role)
         if sep and head.strip():
@@ -294,7 +296,9 @@ def author_kind(name: str, own: NameSet = NameSet()) -> str:
     ORGANISATION_WORDS, domains) are organisations; e-mail addresses, numbers,
     user names, "J J", "Follow" and the like are junk or placeholders.
     """
-    raw = " ".join(name.split())
+    # Combining marks (decomposed accents, Devanagari or Thai vowel signs) are letters' parts.
+    raw = unicodedata.normalize("NFC", " ".join(name.split()))
+    raw = "".join(ch for ch in raw if not unicodedata.category(ch).startswith("M"))
     if not raw:
         return "junk"
     text = clean_author(raw)

@@ -81,7 +81,7 @@ _NOT_TEASER = (
     " or ancestor::*[@class and ("
     + " or ".join(
         f"contains(@class,'{w}')"
-        for w in ("teaser", "related", "recommend", "sidebar", "most-read", "popular", "more-")
+        for w in ("related", "recommend", "most-read", "mostread", "popular")
     )
     + ")])]"
 )

@@ -286,6 +286,10 @@ OWN = outlet_names("Daily Buzz")
         ("محمد علي", "person"),
         ("渡辺洋介", "person"),
         ("박준석 기자", "person"),
+        ("Jose\u0301 Pe\u0301rez", "person"),  # decomposed accents
+        ("राहुल शर्मा", "person"),  # Devanagari vowel signs are combining marks
+        ("Paula Steiger (SDA)", "person"),
+        ("Jane Doe/AP", "person"),
         ("Associated Press", "organisation"),
         ("AFP", "organisation"),
         ("Stuttgarter Zeitung", "organisation"),
@@ -447,7 +451,7 @@ def test_prose_starting_with_by_is_no_byline() -> None:
 @pytest.mark.parametrize(
     "teaser",
     [
-        '<div class="teaser"><a href="/b">Other story</a>'
+        '<div class="most-read"><a href="/b">Other story</a>'
         '<div class="teaser__byline byline">von <a rel="author" href="/a/sk">Stefan Kaufmann'
         "</a></div></div>",
         '<section class="related-articles"><div class="authors">Von Anna Sleegers</div>'
