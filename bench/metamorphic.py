@@ -1536,6 +1536,7 @@ def run_page_inproc(page: Page, variants: list[Variant]) -> dict[str, tuple[str,
 
 
 _NORMALISED: dict[tuple[str, str], Any] = {}
+_NORMALISED_LOCK = threading.Lock()
 
 
 def normalised(html: bytes, url: str) -> Any:
@@ -1544,14 +1545,18 @@ def normalised(html: bytes, url: str) -> Any:
     from drift.normalise import normalise
 
     memo = (hashlib.sha256(html).hexdigest(), url)
-    if memo not in _NORMALISED:
+    with _NORMALISED_LOCK:
+        found = _NORMALISED.get(memo)
+    if found is None:
         try:
-            _NORMALISED[memo] = normalise(html, url, HEADERS)
+            found = normalise(html, url, HEADERS)
         except NotAnArticle as exc:
-            _NORMALISED[memo] = exc
-        if len(_NORMALISED) > 64:
-            _NORMALISED.pop(next(iter(_NORMALISED)))
-    return _NORMALISED[memo]
+            found = exc
+        with _NORMALISED_LOCK:  # pages are checked in threads (--jobs)
+            _NORMALISED[memo] = found
+            while len(_NORMALISED) > 128:
+                _NORMALISED.pop(next(iter(_NORMALISED)))
+    return found
 
 
 def visible_to_normalise(page: Page, variant: Variant) -> str | None:
@@ -1632,7 +1637,14 @@ def run(
         try:
 
             def one(case: Case) -> list[Result]:
-                return run_page(case, names, mode, server, Path(tmp))
+                try:
+                    return run_page(case, names, mode, server, Path(tmp))
+                except Exception as exc:  # one page's harness error is counted, not fatal
+                    why = f"harness error: {type(exc).__name__}: {exc}"[:120]
+                    return [
+                        Result(case.key, case.dataset, case.group, n, EXPECTED[n], skip=why)
+                        for n in names
+                    ]
 
             with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
                 for n, rs in enumerate(pool.map(one, cases), 1):
