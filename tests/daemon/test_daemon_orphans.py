@@ -42,7 +42,7 @@ def _setup(tmp_path: Path, hang: HangingServer) -> tuple[Path, str]:
     config = tmp_path / "syndiwatch.toml"
     config.write_text(
         "[network]\nallow_private = true\nobey_robots = false\ndownload_timeout = 300\n"
-        '[schedule]\njob_timeout = "10m"\njitter = 0\nsweep_every = "1h"\n'
+        '[schedule]\njob_timeout = "10m"\njitter = 0\nsweep_every = "1h"\nshutdown_grace = "3s"\n'
         f'[[sources]]\nkind = "url"\nurl = "http://127.0.0.1:{hang.port}/x"\nevery = "1s"\n',
         encoding="utf-8",
     )
