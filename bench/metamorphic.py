@@ -875,7 +875,8 @@ def build_insert(page: Page, root: HtmlElement, rng: random.Random) -> str:
     if not middle:
         raise Skip("no middle paragraph is an element of its own")
     i, el = min(middle, key=lambda m: abs(m[0] - els[len(els) // 2][0]))
-    new = lxml.html.Element(el.tag if el.tag in ("p", "div", "span", "section") else "p")
+    # The neighbour's markup when it is a block (a span would run into its text).
+    new = lxml.html.Element(el.tag if el.tag in ("p", "div", "section") else "p")
     if el.get("class") and new.tag == el.tag:
         new.set("class", el.get("class") or "")
     new.text = PROSE[rng.randrange(len(PROSE))]
