@@ -885,6 +885,9 @@ def build_insert(page: Page, root: HtmlElement, rng: random.Random) -> str:
 
 
 def build_truncate(page: Page, root: HtmlElement, rng: random.Random) -> str:
+    """Cut the body like a truncated copy: everything from the end of the last kept
+    paragraph to the end of the last body paragraph goes (the later paragraphs and the
+    headings, lists, figures and boxes between them), what follows the body stays."""
     els = body_elements(page, root)
     if len(els) < 3:
         raise Skip("fewer than 3 body paragraphs")
@@ -895,9 +898,33 @@ def build_truncate(page: Page, root: HtmlElement, rng: random.Random) -> str:
     removed = [el for _, el in cut if el is not None]
     if not removed:
         raise Skip("no paragraph after the cut found")
-    for el in removed:
+    tree = root.getroottree()
+    kept = [tree.xpath(page.located[i].path)[0] for i, _ in els[:keep] if i in page.located]
+    order = {el: n for n, el in enumerate(root.iter())}
+
+    def last(el: HtmlElement) -> int:
+        return max((order[d] for d in el.iter()), default=order[el])
+
+    start = max((last(el) for el in kept), default=order[removed[0]] - 1)
+    end = max(last(el) for el in removed)
+    if start >= min(order[el] for el in removed):
+        raise Skip("a paragraph after the cut comes before a kept one")
+    doomed = [
+        el
+        for el in root.iter()
+        if start < order[el] and last(el) <= end and el.getparent() is not None
+    ]
+    doomed_set = set(doomed)
+    top = [el for el in doomed if el.getparent() not in doomed_set]
+    for el in top:
+        if last(el) < end:
+            el.tail = None  # text between two removed blocks is body text too
         el.drop_tree()
-    return f"kept {keep} of {len(els)} body paragraphs, removed {len(removed)} elements"
+    headings = sum(1 for el in doomed if el.tag in ("h2", "h3", "h4", "h5", "h6"))
+    return (
+        f"kept {keep} of {len(els)} body paragraphs, removed {len(top)} blocks"
+        f" ({len(removed)} paragraphs, {headings} headings)"
+    )
 
 
 # -- attribution

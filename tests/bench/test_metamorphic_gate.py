@@ -40,9 +40,10 @@ PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="iso-8859-1">
 <article><p>The council said it had approved <b>12</b> new berths for the harbour.</p>
 <p>Work on the quay will start on March 3, and Mayor Tilda Brennan praised the plan.</p>
 <p>“We have waited far too long for this harbour,” Brennan told the meeting.</p>
+<h2>Worries on the quay</h2><ul><li>Noise and dust</li></ul>
 <p>Fishermen are worried about the noise during the two years of building works.</p>
 <p>The harbour master is expected to publish a timetable for the works next week.</p>
-</article></body></html>"""
+</article><h2>More from the harbour</h2></body></html>"""
 
 
 @pytest.fixture
@@ -93,6 +94,9 @@ def test_edits_land_in_the_located_paragraph_and_keep_inline_tags(
     truncate = bench.build_variant(page, "truncate").html.decode()
     assert "Mayor Tilda Brennan" in truncate
     assert "Fishermen" not in truncate
+    assert "Worries on the quay" not in truncate  # a heading after the cut goes too
+    assert "Noise and dust" not in truncate
+    assert "More from the harbour" in truncate  # what follows the body stays
 
 
 @pytest.mark.slow
