@@ -55,6 +55,8 @@ _BYLINE_CLASSES = (
     "autor",
 )
 _CAPTION_CREDIT_CLASSES = ("credit", "copyright", "source", "author", "photographer")
+# The second half of a credit printed as two elements ("Photo by X" / "Agency").
+_CREDIT_PART_CLASSES = ("distributor", "agency")
 # A caption's media block (media_block): tags that mark a picture, how far up and how
 # large; these containers are never one.
 MEDIA_TAGS = ("img", "picture", "video", "iframe", "svg", "amp-img")
@@ -62,7 +64,9 @@ PICTURE_TAGS = ("img", "picture", "amp-img")
 MEDIA_CLIMB = 3
 MAX_MEDIA_ELEMENTS = 40
 _BARE_LABEL = re.compile(
-    r"(?:photo|photos|foto|fotos|picture|image|credit|credits|copyright|©|bild|quelle|source)"
+    r"(?:photo|photos|foto|fotos|picture|image|credit|credits|copyright|©|bild|quelle|quellen"
+    r"|source|sources|tous droits réservés|all rights reserved|alle rechte vorbehalten"
+    r"|todos los derechos reservados)"
     r"(?:\s+(?:credit|by))?",
     re.IGNORECASE,
 )
@@ -539,19 +543,36 @@ def _sibling_credit(el: Tag) -> Tag | None:
     return None
 
 
+def _credit_parts(el: Tag) -> list[Tag]:
+    """The outermost credit elements of a caption, in page order.
+
+    A credit may be printed as two sibling elements (a "credit" and a "distributor"
+    span, or a bare "Copyright" label and the name after it); all are read.
+    """
+    parts: list[Tag] = []
+    seen: set[int] = set()
+    for t in iter_tags(el):
+        cls = (attr(t, "class") or "").lower()
+        if t is el or not (_is_caption_credit(t) or any(c in cls for c in _CREDIT_PART_CLASSES)):
+            continue
+        if any(id(p) in seen for p in t.parents):
+            continue
+        parts.append(t)
+        seen.add(id(t))
+    return parts
+
+
 def _read_caption(el: Tag) -> Caption | None:
     # A credit element holding only its label ("Copyright", "Foto:") is passed over.
-    credit_el = next(
-        (t for t in iter_tags(el) if _is_caption_credit(t) and not _is_bare_label(t)), None
-    )
+    parts = _credit_parts(el)
+    named = [t for t in parts if not _is_bare_label(t)]
     credit: str | None = None
     text = element_text(el)
-    if credit_el is not None:
-        credit = element_text(credit_el)
-        text = clean_text(text.replace(credit, "", 1))
-        for label in (t for t in iter_tags(el) if _is_caption_credit(t) and _is_bare_label(t)):
-            text = clean_text(text.replace(element_text(label), "", 1))
-        credit = _strip_credit_label(credit)
+    if named:
+        for part in parts:
+            text = clean_text(text.replace(element_text(part), "", 1))
+        credit = " / ".join(_strip_credit_label(element_text(t)).strip(" /") for t in named)
+        credit = clean_text(credit.strip(" /")) or None
     else:
         m = _PHOTO_CREDIT.search(text)
         if m and m.group("credit").strip():
@@ -561,7 +582,7 @@ def _read_caption(el: Tag) -> Caption | None:
             sibling = _sibling_credit(el)
             if sibling is not None:
                 credit = _strip_credit_label(element_text(sibling))
-    text = text.rstrip(" |-–—")
+    text = text.rstrip(" |-–—/")
     if not text and not credit:
         return None
     return Caption(text=text, credit=credit or None)

@@ -486,3 +486,25 @@ def test_person_the_original_names_is_no_impostor() -> None:
     found = [f.code for f in find_attribution_findings(original, copy)]
     assert "attribution.byline_replaced" not in found
     assert "attribution.byline_missing" in found
+
+
+@pytest.mark.parametrize(
+    ("figcaption", "credit"),
+    [
+        (
+            f'<span class="caption">{CAPTION}</span> <span class="credit">Photo by Petra Lerch'
+            '</span> /<span class="distributor">Harbour Wire</span>',
+            "Petra Lerch / Harbour Wire",
+        ),
+        (
+            f'<span class="caption__text">{CAPTION}</span><span class="caption__copyright">'
+            'Tous droits réservés&nbsp;</span><span class="caption__credit">Harbour Wire</span>',
+            "Harbour Wire",
+        ),
+    ],
+    ids=["credit-and-distributor", "bare-label-then-name"],
+)
+def test_credit_in_two_sibling_spans_is_read_whole(figcaption: str, credit: str) -> None:
+    block = f'<figure><img src="a.jpg"><figcaption>{figcaption}</figcaption></figure>'
+    captions = normalise(media_page(block), ORIGINAL_URL).captions
+    assert [(c.text, c.credit) for c in captions] == [(CAPTION, credit)]
