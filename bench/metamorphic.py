@@ -950,11 +950,10 @@ def paragraph_elements(page: Page, root: HtmlElement) -> list[HtmlElement]:
 
 
 def build_byline_removed(page: Page, root: HtmlElement, rng: random.Random) -> str:
-    authors = page.case.authors
-    if not authors:
-        raise Skip("no annotated author")
+    authors = person_authors(page)
     body = root.find("body")
     paragraphs = paragraph_elements(page, root)
+    protected = body_protected(page, root)
     removed = 0
     for name in authors:
         k = key(name)
@@ -993,8 +992,14 @@ def build_byline_removed(page: Page, root: HtmlElement, rng: random.Random) -> s
             if new != data:
                 dump_jsonld(script, new)
                 removed += 1
+    counts: Counter[str] = Counter()
+    blank = [""] * len(authors)
+    scrub_names(page, root, blank, protected, counts)  # scripts, attributes, author slugs
+    removed += sum(counts.values())
     if not removed:
         raise Skip("author not found in the page")
+    if scrub_names(page, root, blank, protected):
+        raise Skip("author still named after the edit")
     return f"removed {removed} byline elements/tags"
 
 
@@ -1015,51 +1020,126 @@ def _is_url(value: str) -> bool:
     return value.strip().lower().startswith(("http://", "https://", "//", "/"))
 
 
-def replace_authors(page: Page, root: HtmlElement, names: Sequence[str]) -> str:
-    """Replace each annotated author everywhere (text, attributes, scripts, JSON-LD)
-    except in the body paragraphs and JSON-LD body text, where a name is article text."""
+def person_authors(page: Page) -> list[str]:
+    """The annotated authors, when every one is a person's name (the product's own
+    definition): an agency, outlet or site as author is no byline to remove or replace."""
+    from drift.attribution_names import author_kind
+
     authors = page.case.authors
     if not authors:
         raise Skip("no annotated author")
-    pairs = []
-    for author, new in zip(authors, names, strict=False):
-        pairs += [(author, new), (author.upper(), new.upper())]
-    counts: Counter[str] = Counter()
+    if any(author_kind(a) != "person" for a in authors):
+        raise Skip("annotated author is no person")
+    return authors
 
-    def sub(value: str | None) -> str | None:
-        if not value:
-            return value
-        for old, new in pairs:
-            if old in value:
-                counts[old.lower()] += value.count(old)
-                value = value.replace(old, new)
-        return value
 
+def _slug(name: str) -> str:
+    return "-".join(re.findall(r"[^\W_]+", name.lower()))
+
+
+def name_pattern(name: str) -> re.Pattern[str]:
+    """A name in any letter case, its words separated by any spacing or a slug's - _ +."""
+    words = [re.escape(w) for w in re.findall(r"[^\W_]+(?:['’.][^\W_]+)*\.?", name)]
+    return re.compile(r"(?<![^\W_])" + r"(?:[\s\-_+]|%20)+".join(words) + r"(?![^\W_])", re.I)
+
+
+def _cased(found: str, new: str, slug: bool) -> str:
+    if slug:
+        return _slug(new)
+    if found.isupper():
+        return new.upper()
+    if found.islower():
+        return new.lower()
+    return new
+
+
+def body_protected(page: Page, root: HtmlElement) -> set[HtmlElement]:
+    """The body paragraphs' elements and everything inside them."""
     protected: set[HtmlElement] = set()
     for el in paragraph_elements(page, root):
         protected |= {el, *el.iterdescendants()}
+    return protected
+
+
+def scrub_names(
+    page: Page,
+    root: HtmlElement,
+    names: Sequence[str],
+    protected: set[HtmlElement],
+    counts: Counter[str] | None = None,
+) -> list[str]:
+    """Replace each annotated author by its new name (empty: remove it) in the markup
+    outside the body paragraphs: text, attributes, scripts, JSON-LD except its body text,
+    and the author's slug in URLs; returns where the name is still found (with counts
+    None nothing is replaced, only looked for)."""
+    patterns = [
+        (author, name_pattern(author), new)
+        for author, new in zip(page.case.authors, names, strict=False)
+    ]
+    left: list[str] = []
+
+    def sub(value: str | None, where: str, url: bool = False) -> str | None:
+        if not value:
+            return value
+        for author, pattern, new in patterns:
+            if counts is None:
+                if pattern.search(value):
+                    left.append(f"{where}: {_short(value, 60)}")
+                continue
+
+            def repl(m: re.Match[str], new: str = new) -> str:
+                found = m.group()
+                return _cased(found, new, url or (found.islower() and "-" in found))
+
+            value, n = pattern.subn(repl, value)
+            counts[author.lower()] += n
+        return value
+
     ld = set(jsonld_scripts(root))
     for el in root.iter():
         parent = el.getparent()
         if parent is not None and parent not in protected:
-            el.tail = sub(el.tail)
-        if not isinstance(el.tag, str):
+            el.tail = sub(el.tail, "text")
+        if not isinstance(el.tag, str) or el in protected:
             continue
         for attr, value in el.attrib.items():
-            if attr not in _URL_ATTRS and not _is_url(value):
-                el.set(attr, sub(value) or "")
-        if el in protected:
-            continue
+            url = attr in _URL_ATTRS or _is_url(value)
+            if (
+                url
+                and el.tag in ("link", "base", "meta")
+                and not _AUTHOR_META.search(
+                    " ".join(el.get(a) or "" for a in ("rel", "name", "property", "itemprop"))
+                )
+            ):
+                continue  # the page's own address (canonical, og:url) is no author link
+            new = sub(value, f"@{attr}", url)
+            if new != value:
+                el.set(attr, new or "")
         if el in ld:
             data = load_jsonld(el)
             if data is not None:
-                new = map_items(data, lambda k, v: v if k in _BODY_KEYS or _is_url(v) else sub(v))
-                if new != data:
-                    dump_jsonld(el, new)
+                mapped = map_items(
+                    data, lambda k, v: v if k in _BODY_KEYS else sub(v, "JSON-LD", _is_url(v))
+                )
+                if mapped != data and counts is not None:
+                    dump_jsonld(el, mapped)
             continue
-        el.text = sub(el.text)
+        el.text = sub(el.text, el.tag if el.tag in ("script", "title") else "text")
+    return left
+
+
+def replace_authors(page: Page, root: HtmlElement, names: Sequence[str]) -> str:
+    """Replace each annotated author everywhere (text, attributes, scripts, JSON-LD,
+    slugs in author links) except in the body paragraphs and JSON-LD body text, where a
+    name is article text; skip when the original name is still found after the edit."""
+    authors = person_authors(page)
+    counts: Counter[str] = Counter()
+    protected = body_protected(page, root)
+    scrub_names(page, root, names, protected, counts)
     if not counts:
         raise Skip("author not found in the page")
+    if scrub_names(page, root, names, protected):
+        raise Skip("author still named after the edit")
     return ", ".join(
         f"{a!r}→{n!r} ×{counts[a.lower()]}" for a, n in zip(authors, names, strict=False)
     )

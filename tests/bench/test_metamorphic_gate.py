@@ -36,7 +36,8 @@ PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="iso-8859-1">
 <title>Harbour plan</title><meta name="author" content="Jane Porter">
 <script type="application/ld+json">{"@type": "NewsArticle", "author": {"name": "Jane Porter"},
 "articleBody": "The council said it had approved 12 new berths for the harbour."}</script>
-</head><body><div class="byline">By <a href="/staff/jane">Jane Porter</a></div>
+</head><body><div class="byline">By <a href="/authors/jane-porter/">Jane Porter</a>
+<script>var dims = {author: "JANE PORTER"};</script></div>
 <article><p>The council said it had approved <b>12</b> new berths for the harbour.</p>
 <p>Work on the quay will start on March 3, and Mayor Tilda Brennan praised the plan.</p>
 <p>“We have waited far too long for this harbour,” Brennan told the meeting.</p>
@@ -91,6 +92,11 @@ def test_edits_land_in_the_located_paragraph_and_keep_inline_tags(
     assert "Jane Porter" not in replaced
     assert "By <a" in replaced
     assert "admin" in replaced
+    assert "jane-porter" not in replaced and "JANE PORTER" not in replaced  # slug, script
+    assert "jane-porter" not in removed
+    page.case.authors = ["Reuters"]
+    assert bench.build_variant(page, "byline_replaced").skip == "annotated author is no person"
+    page.case.authors = ["Jane Porter"]
     truncate = bench.build_variant(page, "truncate").html.decode()
     assert "Mayor Tilda Brennan" in truncate
     assert "Fishermen" not in truncate
