@@ -2,57 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 from deskdata import DeskData
-from served import STRONG_TOKEN
+from served import STRONG_TOKEN, start, stop
+from served import address as desk_address
 
 ROOT = Path(__file__).resolve().parents[2]
-ADDRESS = re.compile(r"Review desk on (http://127\.0\.0\.1:\d+/)")
-
-
-def _start(args: list[str], env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "syndiwatch", *args],
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def _address(proc: subprocess.Popen[str], limit: float) -> tuple[str, list[str]]:
-    lines: list[str] = []
-    deadline = time.monotonic() + limit
-    assert proc.stderr is not None
-    while time.monotonic() < deadline:
-        line = proc.stderr.readline()
-        if not line:
-            break
-        lines.append(line)
-        if m := ADDRESS.search(line):
-            return m.group(1), lines
-    proc.kill()
-    raise AssertionError("no address printed:\n" + "".join(lines))
-
-
-def _stop(proc: subprocess.Popen[str]) -> int:
-    proc.send_signal(signal.SIGINT)
-    try:
-        return proc.wait(timeout=15)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
 
 
 def _free_port() -> int:
@@ -62,25 +24,25 @@ def _free_port() -> int:
 
 
 def test_serve_runs_the_desk_until_ctrl_c(desk: DeskData) -> None:
-    proc = _start(["--database", desk.url, "serve", "--port", "0"])
-    address, lines = _address(proc, 30)
+    proc = start(["--database", desk.url, "serve", "--port", "0"])
+    address, lines = desk_address(proc, 30)
     assert "read-only" in "".join(lines)
     page = httpx.get(address, timeout=10)
     assert page.status_code == 200
     assert "Oslo port strike" in page.text
     assert page.headers["x-content-type-options"] == "nosniff"
-    assert _stop(proc) == 0
+    assert stop(proc) == 0
 
 
 def test_serve_with_token_from_the_environment(desk: DeskData) -> None:
-    proc = _start(
+    proc = start(
         ["--database", desk.url, "serve", "--port", "0"],
         env={"SYNDIWATCH_WEB_TOKEN": STRONG_TOKEN},
     )
-    address, lines = _address(proc, 30)
+    address, lines = desk_address(proc, 30)
     assert "sign in" in "".join(lines)
     assert "read-only" not in httpx.get(address, timeout=10).text
-    assert _stop(proc) == 0
+    assert stop(proc) == 0
 
 
 def test_serve_on_a_busy_port_is_one_clear_line(desk: DeskData) -> None:
@@ -101,13 +63,13 @@ def test_serve_on_a_busy_port_is_one_clear_line(desk: DeskData) -> None:
 def test_demo_serve_serves_the_demo_database(tmp_path: Path) -> None:
     config = tmp_path / "syndiwatch.toml"
     config.write_text(f"[web]\nport = {_free_port()}\n", encoding="utf-8")
-    proc = _start(["--config", str(config), "demo", "--serve"])
-    address, lines = _address(proc, 120)
+    proc = start(["--config", str(config), "demo", "--serve"])
+    address, lines = desk_address(proc, 120)
     assert any("one-time token" in line for line in lines)
     story = httpx.get(address + "stories/s_01", timeout=10)
     assert story.status_code == 200
     assert "number_changed" in story.text
-    assert _stop(proc) == 0
+    assert stop(proc) == 0
 
 
 def test_the_desk_never_loads_the_scheduler(desk: DeskData) -> None:
@@ -124,8 +86,8 @@ def test_the_desk_never_loads_the_scheduler(desk: DeskData) -> None:
 
 
 def test_a_loopback_desk_refuses_other_host_names(desk: DeskData) -> None:
-    proc = _start(["--database", desk.url, "serve", "--port", "0"])
-    address, _ = _address(proc, 30)
+    proc = start(["--database", desk.url, "serve", "--port", "0"])
+    address, _ = desk_address(proc, 30)
     try:
         assert httpx.get(address, timeout=10).status_code == 200
         rebound = httpx.get(address, headers={"Host": "attacker.example"}, timeout=10)
@@ -133,4 +95,4 @@ def test_a_loopback_desk_refuses_other_host_names(desk: DeskData) -> None:
         local = address.replace("127.0.0.1", "localhost")
         assert httpx.get(local, timeout=10).status_code == 200
     finally:
-        assert _stop(proc) == 0
+        assert stop(proc) == 0
