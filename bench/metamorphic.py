@@ -1229,11 +1229,46 @@ def build_links_removed(page: Page, root: HtmlElement, rng: random.Random) -> st
         except ValueError:
             return False
 
-    anchors = links = data = 0
+    # A link inside running text (a body paragraph or any block with text of its own)
+    # is unwrapped, its text stays. A link that is its block's only text (related
+    # stories, navigation, teasers) is removed: a republisher's template has no such
+    # links to the original's site. The home (logo) link and the links holding the
+    # byline, the headline or a photo are unwrapped.
+    protected = body_protected(page, root)
+    paragraphs = paragraph_elements(page, root)
+    names = [name_pattern(a) for a in page.case.authors]
+
+    def inline(a: HtmlElement) -> bool:
+        """A link inside running text: its block has 8+ characters outside links."""
+        parent = a.getparent()
+        if parent is None:
+            return False
+        linked = sum(len(key(x.text_content())) for x in parent.iter("a"))
+        return len(key(parent.text_content())) - linked >= 8
+
+    def site_home(href: str) -> bool:
+        return urlsplit(urljoin(real, href.strip())).path in ("", "/")
+
+    anchors = dropped = links = data = 0
     for a in list(root.iter("a")):
-        if points_home(a.get("href")):
+        if not points_home(a.get("href")):
+            continue
+        text = a.text_content()
+        keep_text = (
+            a in protected
+            or inline(a)
+            or site_home(a.get("href") or "")
+            or any(p in set(a.iterdescendants()) for p in paragraphs)
+            or any(n.search(text) for n in names)
+            or any(el.tag in ("h1", "figure", "figcaption") for el in a.iterancestors())
+            or next(a.iter("h1", "figure", "figcaption"), None) is not None
+        )
+        if keep_text:
             a.drop_tag()
             anchors += 1
+        else:
+            a.drop_tree()
+            dropped += 1
     for el in list(root.iter("link", "base", "meta")):
         rel = (el.get("rel") or "").lower()
         prop = (el.get("property") or el.get("name") or "").lower()
@@ -1265,9 +1300,12 @@ def build_links_removed(page: Page, root: HtmlElement, rng: random.Random) -> st
         if new != loaded:
             dump_jsonld(script, new)
             data += 1
-    if not anchors + links + data:
+    if not anchors + dropped + links + data:
         raise Skip("no link to the original's site")
-    return f"unlinked {anchors} <a>, removed {links} canonical/og:url/base, {data} JSON-LD"
+    return (
+        f"unlinked {anchors} <a>, removed {dropped} link-only <a>, "
+        f"{links} canonical/og:url/base, {data} JSON-LD"
+    )
 
 
 def build_photo_credit_removed(page: Page, root: HtmlElement, rng: random.Random) -> str:

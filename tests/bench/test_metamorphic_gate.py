@@ -44,7 +44,10 @@ PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="iso-8859-1">
 <h2>Worries on the quay</h2><ul><li>Noise and dust</li></ul>
 <p>Fishermen are worried about the noise during the two years of building works.</p>
 <p>The harbour master is expected to publish a timetable for the works next week.</p>
-</article><h2>More from the harbour</h2></body></html>"""
+</article><h2>More from the harbour</h2>
+<ul><li><a href="https://harbour.example/news/ferry">Ferry timetable changes</a></li></ul>
+<p>Read <a href="https://harbour.example/">all our harbour news</a> online every day.</p>
+</body></html>"""
 
 
 @pytest.fixture
@@ -92,7 +95,8 @@ def test_edits_land_in_the_located_paragraph_and_keep_inline_tags(
     assert "Jane Porter" not in replaced
     assert "By <a" in replaced
     assert "admin" in replaced
-    assert "jane-porter" not in replaced and "JANE PORTER" not in replaced  # slug, script
+    assert "jane-porter" not in replaced  # the author's slug in a link
+    assert "JANE PORTER" not in replaced  # in a script, upper case
     assert "jane-porter" not in removed
     page.case.authors = ["Reuters"]
     assert bench.build_variant(page, "byline_replaced").skip == "annotated author is no person"
@@ -103,6 +107,9 @@ def test_edits_land_in_the_located_paragraph_and_keep_inline_tags(
     assert "Worries on the quay" not in truncate  # a heading after the cut goes too
     assert "Noise and dust" not in truncate
     assert "More from the harbour" in truncate  # what follows the body stays
+    unlinked = bench.build_variant(page, "links_removed").html.decode()
+    assert "Ferry timetable changes" not in unlinked  # a related-story link goes
+    assert "Read all our harbour news online" in unlinked  # a link in running text: unwrapped
 
 
 @pytest.mark.slow
