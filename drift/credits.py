@@ -130,7 +130,7 @@ _AFFILIATION = re.compile(
 )
 _PHOTO_CREDIT = re.compile(
     r"(?:\(\s*)?(?:(?P<label>photos?|photograph|picture|image|credit|fotos?|ảnh|bild|imagen|фото"
-    r"|bildquelle|crédit|crédito|photo credit|image credit|copyright)"
+    r"|bildquelle|crédit|crédito|photo credit|image credit|copyright|credits|fotoğraf)"
     r"\s*(?:by|credit)?\s*[:：]\s*|©\s*|\(c\)\s*|copyright\s+"
     r"|(?:[—–-]\s*)?(?:pictures?|photos?|photograph|image|fotos?)\s+(?:by|par)\s+)"
     r"(?P<credit>[^()\n]{1,120}?)\s*\)?\s*$",
@@ -562,6 +562,37 @@ def _credit_parts(el: Tag) -> list[Tag]:
     return parts
 
 
+_SENTENCE_END = re.compile(r"[.!?…:;,]$")
+
+
+def _trailing_credit_part(el: Tag) -> Tag | None:
+    """The credit of a <figcaption> printed as its last, short, unmarked part.
+
+    "<figcaption><span>caption</span> <span>Name/dpa</span></figcaption>": every text of
+    the caption is inside its child elements, there are two or more, and the last is a
+    short line after a caption twice its length: at most six words, no sentence end, no
+    long lower-case word (a name or an agency, not a phrase).
+    """
+    if el.name != "figcaption" or any(
+        isinstance(c, NavigableString) and c.strip() for c in el.children
+    ):
+        return None
+    parts = [c for c in el.children if isinstance(c, Tag) and c.name not in SKIP_TAGS]
+    if len(parts) < 2 or any(p.name not in ("span", "p", "small", "div", "em") for p in parts):
+        return None
+    last = element_text(parts[-1]).strip()
+    rest = " ".join(element_text(p) for p in parts[:-1]).strip()
+    credit = last.strip(" ()")
+    words = credit.split()
+    if not credit or len(words) > 6 or 2 * len(credit) > len(rest):
+        return None
+    if any(w[0].islower() and len(w) > 4 and "/" not in w for w in words):
+        return None  # a phrase, not a name
+    if _SENTENCE_END.search(credit) or parts[-1].find(MEDIA_TAGS) is not None:
+        return None
+    return parts[-1]
+
+
 def _read_caption(el: Tag) -> Caption | None:
     # A credit element holding only its label ("Copyright", "Foto:") is passed over.
     parts = _credit_parts(el)
@@ -575,9 +606,13 @@ def _read_caption(el: Tag) -> Caption | None:
         credit = clean_text(credit.strip(" /")) or None
     else:
         m = _PHOTO_CREDIT.search(text)
-        if m and m.group("credit").strip():
-            credit = m.group("credit").strip()
+        last = _trailing_credit_part(el)
+        if m and m.group("credit").strip(" ;"):
+            credit = m.group("credit").strip(" ;")
             text = clean_text(text[: m.start()])
+        elif last is not None:
+            credit = _strip_credit_label(element_text(last))
+            text = clean_text(text.replace(element_text(last), "", 1))
         else:
             sibling = _sibling_credit(el)
             if sibling is not None:

@@ -508,3 +508,34 @@ def test_credit_in_two_sibling_spans_is_read_whole(figcaption: str, credit: str)
     block = f'<figure><img src="a.jpg"><figcaption>{figcaption}</figcaption></figure>'
     captions = normalise(media_page(block), ORIGINAL_URL).captions
     assert [(c.text, c.credit) for c in captions] == [(CAPTION, credit)]
+
+
+@pytest.mark.parametrize(
+    ("figcaption", "credit"),
+    [
+        (f"<span>{CAPTION}</span> <span>Petra Lerch/dpa</span>", "Petra Lerch/dpa"),
+        (f'<span class="t">{CAPTION}</span> <span class="p"> (Petra Lerch) </span>', "Petra Lerch"),
+        (f'<span class="small">{CAPTION} Credits: Petra Lerch;</span>', "Petra Lerch"),
+        (f"{CAPTION} Fotoğraf : Petra Lerch/AA", "Petra Lerch/AA"),
+    ],
+    ids=["unmarked-last-span", "last-span-in-parentheses", "credits-label", "fotograf-label"],
+)
+def test_figcaption_credit_without_credit_markup(figcaption: str, credit: str) -> None:
+    block = f'<figure><img src="a.jpg"><figcaption>{figcaption}</figcaption></figure>'
+    captions = normalise(media_page(block), ORIGINAL_URL).captions
+    assert [(c.text, c.credit) for c in captions] == [(CAPTION, credit)]
+
+
+@pytest.mark.parametrize(
+    "figcaption",
+    [
+        f"<span>{CAPTION}</span> <span>Read more.</span>",
+        f"<span>{CAPTION}</span> <span>Residents wade through the flooded quay again</span>",
+        "<span>Petra Lerch/dpa</span>",
+    ],
+    ids=["sentence", "as-long-as-caption", "single-span"],
+)
+def test_figcaption_spans_without_a_credit_give_none(figcaption: str) -> None:
+    block = f'<figure><img src="a.jpg"><figcaption>{figcaption}</figcaption></figure>'
+    captions = normalise(media_page(block), ORIGINAL_URL).captions
+    assert [c.credit for c in captions] == [None]
