@@ -509,23 +509,43 @@ def map_strings(data: Any, fn: Callable[[str], str]) -> Any:
     return data
 
 
-_OPEN_CLOSE = {"“": "”", "«": "»", "„": "“", '"': '"'}
+def quote_marks(text: str) -> dict[str, str]:
+    """Each opening quotation mark of the paragraph's style → the marks that close it:
+    „…“ where the low mark is used (“ then closes), else “…”; »…« where the first
+    guillemet is », else «…»; straight double quotes."""
+    marks = {'"': '"'}
+    if "„" in text:
+        marks["„"] = "“”"
+    else:
+        marks["“"] = "”"
+    first = min((i for i in (text.find("«"), text.find("»")) if i >= 0), default=-1)
+    if first >= 0 and text[first] == "»":
+        marks["»"] = "«"
+    else:
+        marks["«"] = "»"
+    return marks
+
+
+def quotations(text: str) -> list[tuple[int, int]]:
+    """(opening mark, closing mark) offsets of the paragraph's quotations, marks paired
+    per style; an unclosed quotation closes at len(text)."""
+    marks = quote_marks(text)
+    spans, i = [], 0
+    while i < len(text):
+        closers = marks.get(text[i])
+        if closers is None:
+            i += 1
+            continue
+        ends = [j for j in (text.find(c, i + 1) for c in closers) if j >= 0]
+        end = min(ends, default=len(text))
+        spans.append((i, end))
+        i = end + 1
+    return spans
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
     """Character ranges inside quotation marks (an unclosed quote runs to the end)."""
-    spans, i = [], 0
-    while i < len(text):
-        close = _OPEN_CLOSE.get(text[i])
-        if close is None:
-            i += 1
-            continue
-        end = text.find(close, i + 1)
-        if text[i] == "„" and end < 0:
-            end = text.find("”", i + 1)
-        end = len(text) if end < 0 else end
-        spans.append((i, end + 1))
-        i = end + 1
+    spans = [(a, b + 1) for a, b in quotations(text)]
     if "”" in text and not any(a <= text.index("”") < b for a, b in spans):
         spans.append((0, text.index("”") + 1))  # the end of a quote opened paragraphs earlier
     return spans
@@ -796,12 +816,6 @@ def hedge_sites(page: Page) -> list[Edit]:
 
 # -- quote
 
-_QUOTES = (
-    re.compile(r"“([^“”]+)”"),
-    re.compile(r'"([^"]+)"'),
-    re.compile(r"«\s?([^«»]+?)\s?»"),
-    re.compile(r"„([^„“”]+)[“”]"),
-)
 _QUOTE_WORDS = ("remarkable", "dreadful", "curious", "splendid")
 _FUNCTION = _NOT_NAMES | {"not", "never", "no", "is", "was", "are", "were", "will", "can"}
 
@@ -810,18 +824,19 @@ def quote_sites(page: Page) -> list[Edit]:
     sites = []
     for i in page.content_order():
         text = page.paragraphs[i]
-        for pattern in _QUOTES:
-            for m in pattern.finditer(text):
-                words = list(_WORD.finditer(m.group(1)))
-                if len(words) < 4:
+        for start, end in quotations(text):
+            if end >= len(text):
+                continue  # unclosed: no quotation known to end in this paragraph
+            base = start + 1
+            words = list(_WORD.finditer(text[base:end]))
+            if len(words) < 4:
+                continue
+            for w in words[1:]:
+                word = w.group()
+                if len(word) < 4 or not word.islower() or word in _FUNCTION:
                     continue
-                for w in words[1:]:
-                    word = w.group()
-                    if len(word) < 4 or not word.islower() or word in _FUNCTION:
-                        continue
-                    new = next(q for q in _QUOTE_WORDS if q != word and q not in text)
-                    base = m.start(1)
-                    sites.append(Edit(i, base + w.start(), base + w.end(), new))
+                new = next(q for q in _QUOTE_WORDS if q != word and q not in text)
+                sites.append(Edit(i, base + w.start(), base + w.end(), new))
     return sites
 
 

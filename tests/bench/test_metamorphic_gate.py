@@ -124,3 +124,17 @@ def test_metamorphic_figures_keep_their_floors() -> None:
     worst = bench.failures(results, 8)
     header = "below the floors in bench/floors.json:"
     assert not problems, "\n".join([header, *problems, table, worst])
+
+
+def test_quotation_marks_pair_per_style() -> None:
+    bench = load_bench()
+    text = "Er sagte »das ist gut« und meinte dann »wir gehen jetzt alle nach Hause«."
+    quoted = [text[a + 1 : b] for a, b in bench.quotations(text)]
+    assert quoted == ["das ist gut", "wir gehen jetzt alle nach Hause"]  # never « und … »
+    low = "Sie sagte: „Das stimmt nicht“, und er: „Doch, es stimmt“."
+    assert [low[a + 1 : b] for a, b in bench.quotations(low)] == [
+        "Das stimmt nicht",
+        "Doch, es stimmt",
+    ]
+    french = "Il a dit « une chose très curieuse » hier."
+    assert [french[a + 1 : b] for a, b in bench.quotations(french)] == [" une chose très curieuse "]
