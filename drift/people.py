@@ -45,7 +45,11 @@ META_AUTHOR_KEYS = (
     "twitter:creator",
     "twitter:misc:written by",
 )
-META_PUBLISHER_KEYS = ("publisher", "article:publisher", "dc.publisher", "application-name")
+_PUBLISHER_META = ("publisher", "article:publisher", "dc.publisher", "application-name")
+# The meta tags the publisher and owner readers need (drift.locate keeps them): the
+# publisher's, and <meta name="copyright"> naming the company that owns the site.
+META_PUBLISHER_KEYS = (*_PUBLISHER_META, "copyright")
+_TRAILING_YEAR = re.compile(r"[\s,]*\d{4}(?:\s*[-–]\s*\d{4})?$")
 _COPYRIGHT = re.compile(
     r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*,?\s*"
     r"(?P<name>[^.|\n©]{2,60}?)\s*(?:[.|]|all rights reserved|$)",
@@ -93,6 +97,9 @@ def find_authors(
     `soup(kind)` returns the soup of the page's MARKUP or BYLINE_LINES elements.
     """
     own = _own_names(meta, jsonld)
+    # The company owning the site ("Condé Nast" as <meta name="author">) is no byline,
+    # not even a placeholder one: a copy's checks would take it for a person.
+    owner = outlet_names(_meta_copyright_holder(meta))
     # Callables: the markup and text scans cost a tree walk, so they run only when needed.
     candidates: list[tuple[str, Callable[[], list[str]]]] = [
         ("json-ld", lambda: _jsonld_authors(jsonld)),
@@ -115,7 +122,7 @@ def find_authors(
                     people.append(clean_author(name))
                 elif kind == "organisation":
                     agencies.extend(_agencies_in(name))
-                elif kind == "placeholder":
+                elif kind == "placeholder" and not (owner and owner.found_in([name])):
                     placeholders.append(clean_text(name))
         people = list(dict.fromkeys(people))
         if people:
@@ -144,7 +151,16 @@ def _own_names(meta: Mapping[str, str], jsonld: Mapping[str, Any]) -> NameSet:
         names = names | outlet_names(value)
     for value in jsonld_names(jsonld.get("publisher")):
         names = names | outlet_names(value)
-    return names
+    return names | outlet_names(_meta_copyright_holder(meta))
+
+
+def _meta_copyright_holder(meta: Mapping[str, str]) -> str | None:
+    """The company a <meta name="copyright"> names ("Copyright (c) Condé Nast 2023")."""
+    m = _COPYRIGHT.search(re.sub(r"\(c\)", "©", meta.get("copyright") or "", flags=re.I))
+    if not m:
+        return None
+    name = _TRAILING_YEAR.sub("", m.group("name")).strip(" ,.-–")
+    return name if any(ch.isalpha() for ch in name) else None
 
 
 def _jsonld_authors(jsonld: Mapping[str, Any]) -> list[str]:
@@ -218,7 +234,7 @@ def find_publisher(
         ("json-ld", next(iter(jsonld_names(jsonld.get("publisher"))), None)),
         ("og", meta.get("og:site_name")),
     ]
-    candidates += [("meta", meta.get(k)) for k in META_PUBLISHER_KEYS]
+    candidates += [("meta", meta.get(k)) for k in _PUBLISHER_META]
     for source, value in candidates:
         if value and "://" not in value and not is_placeholder(value):
             prov["publisher"] = source

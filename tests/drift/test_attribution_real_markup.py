@@ -539,3 +539,17 @@ def test_figcaption_spans_without_a_credit_give_none(figcaption: str) -> None:
     block = f'<figure><img src="a.jpg"><figcaption>{figcaption}</figcaption></figure>'
     captions = normalise(media_page(block), ORIGINAL_URL).captions
     assert [c.credit for c in captions] == [None]
+
+
+def test_site_owner_in_meta_author_is_no_byline_replacement() -> None:
+    # <meta name="author"> names the company owning the site (a person-shaped name, as
+    # "Axel Springer"); <meta name="copyright"> says so; the copy's byline is a placeholder.
+    head = (
+        '<meta name="author" content="Brenner Hartwig">'
+        '<meta name="copyright" content="Copyright (c) Brenner Hartwig 2024">'
+    )
+    copy = page(head=head, byline='<p class="byline">By admin</p>', site="Daily Buzz")
+    assert "Brenner Hartwig" not in normalise(copy, COPY_URL).authors
+    found = codes(copy)
+    assert "attribution.byline_replaced" not in found
+    assert "attribution.byline_missing" in found
