@@ -7,28 +7,20 @@ Skips when the shared data directory is absent.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from tests import benchload
 
 REPO = Path(__file__).resolve().parent.parent
 BASELINE = REPO / "tests" / "data" / "extraction_baseline.json"
 
 
 def load_bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "bench_extraction", REPO / "bench" / "extraction.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return benchload.load_bench("extraction")
 
 
 def test_metric_matches_the_benchmark_definition() -> None:

@@ -10,26 +10,16 @@ A fast test checks the edit machinery itself on a small hand-written page.
 from __future__ import annotations
 
 import gzip
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from tests import benchload
 
 
 def load_bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "bench_metamorphic", REPO / "bench" / "metamorphic.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return benchload.load_bench("metamorphic")
 
 
 PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="iso-8859-1">

@@ -7,28 +7,20 @@ bench/normalisation_floors.json. Skips when the shared data directory is absent.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from tests import benchload
 
 REPO = Path(__file__).resolve().parents[2]
 FLOORS = REPO / "bench" / "normalisation_floors.json"
 
 
 def load_bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "bench_normalisation", REPO / "bench" / "normalisation.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return benchload.load_bench("normalisation")
 
 
 def test_matchers_follow_the_documented_rules() -> None:
