@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -127,10 +128,12 @@ def test_restarted_daemon_kills_crawls_left_behind(tmp_path: Path, hang: Hanging
     orphan, owned = _stand_in(tmp_path), _stand_in(tmp_path)
     start = {p.pid: Path(f"/proc/{p.pid}/stat").read_text().split(") ")[1].split()[19]
              for p in (orphan, owned)}  # fmt: skip
-    pid_dir().mkdir(parents=True, exist_ok=True)
-    (pid_dir() / str(orphan.pid)).write_text(f"{dead.pid} {start[orphan.pid]}\n")
-    (pid_dir() / str(owned.pid)).write_text(f"{os.getpid()} {start[owned.pid]}\n")  # ours, alive
-    daemon = DaemonProcess(config, db_url, tmp_path / "daemon.log")
+    # Its own TMPDIR: a daemon of another test running at once must not reap this orphan.
+    crawls = tmp_path / pid_dir().relative_to(tempfile.gettempdir())
+    crawls.mkdir(parents=True, exist_ok=True)
+    (crawls / str(orphan.pid)).write_text(f"{dead.pid} {start[orphan.pid]}\n")
+    (crawls / str(owned.pid)).write_text(f"{os.getpid()} {start[owned.pid]}\n")  # ours, alive
+    daemon = DaemonProcess(config, db_url, tmp_path / "daemon.log", env={"TMPDIR": str(tmp_path)})
     try:
         assert orphan.wait(30) == -signal.SIGKILL
         wait_for("the daemon's crawl", lambda: crawl_children(daemon.proc.pid), 60, 0.1)
@@ -142,4 +145,4 @@ def test_restarted_daemon_kills_crawls_left_behind(tmp_path: Path, hang: Hanging
     assert (
         "killed 1 crawl process(es) left by an earlier run" in (tmp_path / "daemon.log").read_text()
     )
-    assert not (pid_dir() / str(orphan.pid)).exists()
+    assert not (crawls / str(orphan.pid)).exists()
